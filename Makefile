@@ -1,0 +1,72 @@
+# Tuning Lab: every task a contributor needs. `make help` lists them.
+# The first target that needs Python creates .venv and installs the pinned tools.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# One BLAS/OpenMP thread per process: the tests run two workers on two cores.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help install serve build test test-fast lint format update-outputs new-guide lock clean
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP) ## Create .venv with the pinned dependencies and the tuninglab package
+
+serve: $(STAMP) ## Build the site and serve it with live reload at http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+
+build: $(STAMP) ## Build the site into site/ (fails on any warning)
+	$(BIN)/mkdocs build --strict
+
+test: $(STAMP) ## Run every test: lint, code blocks, package, build, browser
+	$(BIN)/ruff check .
+	$(BIN)/mkdocs build --strict --quiet
+	TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=docs/guides/x.md
+	$(BIN)/pytest $(or $(T),docs tests) -x -p no:xdist
+
+lint: $(STAMP) ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests docs_hooks conftest.py
+
+format: $(STAMP) ## Fix style with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format src tests docs_hooks conftest.py
+
+update-outputs: $(STAMP) ## Re-run blocks with an expected output and rewrite stale outputs
+	$(BIN)/pytest $(or $(T),docs) -p no:xdist -q --update-outputs
+
+new-guide: ## Start a guide from the template: make new-guide NAME=my-slug
+	@test -n "$(NAME)" || { echo "usage: make new-guide NAME=my-slug"; exit 2; }
+	@echo "$(NAME)" | grep -Eq '^[a-z0-9]+(-[a-z0-9]+)*$$' || { echo "NAME must be lowercase words joined by hyphens"; exit 2; }
+	@test ! -e docs/guides/$(NAME).md || { echo "docs/guides/$(NAME).md already exists"; exit 2; }
+	@sed 's/__SLUG__/$(NAME)/g' docs_hooks/guide_template.md > docs/guides/$(NAME).md
+	@echo "created docs/guides/$(NAME).md; add it to nav in mkdocs.yml, then: make test-fast T=docs/guides/$(NAME).md"
+
+lock: ## Re-resolve requirements.in into requirements.lock (needs the network)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^tuninglab'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf site .cache .pytest_cache .ruff_cache

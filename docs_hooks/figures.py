@@ -1,0 +1,114 @@
+"""Generate a guide's figures at build time by running the code blocks that draw them.
+
+A figure on a page is drawn by a tested ``python`` block that ends with
+``fig.savefig("name.svg")``; the page shows it with ``![what it shows](name.svg)``.
+During the build this module runs those blocks (in a fresh Python process, in an
+empty folder) and hands the files they save to MkDocs as if they sat next to the
+guide. Results are cached by the hash of the code and the package it imports, so
+``make serve`` redraws only what changed.
+
+Run as ``python -m docs_hooks.figures PAGE.md OUT_DIR`` to draw one page's figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pytest_codeblocks import extract_from_file
+
+REPO = Path(__file__).resolve().parent.parent
+FIGURE_SUFFIXES = {".svg", ".png"}
+
+
+class FigureError(RuntimeError):
+    """A figure block failed to run or saved nothing."""
+
+
+def figure_blocks(md_path: Path) -> list[tuple[int, str]]:
+    """The ``(line, code)`` of every python block on a page that saves a figure."""
+    return [
+        (block.lineno, block.code)
+        for block in extract_from_file(md_path)
+        if block.syntax == "python" and "savefig(" in block.code
+    ]
+
+
+def _package_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "src" / "tuninglab").rglob("*.py")):
+        digest.update(path.read_bytes())
+    for name in ("requirements.lock", "docs_hooks/figures.py"):
+        if (REPO / name).exists():
+            digest.update((REPO / name).read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(blocks: list[tuple[int, str]]) -> str:
+    """Changes when a figure block's code or anything it may import changes."""
+    digest = hashlib.sha256(_package_fingerprint().encode())
+    for _line, code in blocks:
+        digest.update(code.encode())
+    return digest.hexdigest()[:16]
+
+
+def draw(md_path: Path, cache_root: Path) -> dict[str, Path]:
+    """Draw (or reuse) the figures of one page; map file name -> path of the drawn file."""
+    blocks = figure_blocks(md_path)
+    if not blocks:
+        return {}
+    out_dir = cache_root / md_path.stem / cache_key(blocks)
+    if not out_dir.is_dir():
+        staging = out_dir.with_name(out_dir.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        env = dict(os.environ, MPLBACKEND="Agg", SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
+        result = subprocess.run(
+            [sys.executable, "-m", "docs_hooks.figures", str(md_path), str(staging)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise FigureError(result.stderr.strip() or result.stdout.strip())
+        shutil.rmtree(out_dir, ignore_errors=True)
+        staging.rename(out_dir)
+    return {
+        path.name: path for path in sorted(out_dir.iterdir()) if path.suffix in FIGURE_SUFFIXES
+    }
+
+
+def _run_page(md_path: Path, out_dir: Path) -> None:
+    """Run every figure block of a page in ``out_dir``, each in fresh globals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.hashsalt": "tuninglab", "svg.fonttype": "none"})
+    import matplotlib.pyplot as plt
+
+    os.chdir(out_dir)
+    for line, code in figure_blocks(md_path):
+        before = set(out_dir.iterdir())
+        source = "\n" * line + code
+        try:
+            exec(compile(source, str(md_path), "exec"), {"__name__": "__main__"})
+        except Exception as error:
+            raise SystemExit(
+                f"{md_path.relative_to(REPO)}:{line}: figure block failed: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        finally:
+            plt.close("all")
+        if not set(out_dir.iterdir()) - before:
+            raise SystemExit(
+                f"{md_path.relative_to(REPO)}:{line}: block calls savefig() but saved no file"
+            )
+
+
+if __name__ == "__main__":
+    _run_page(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve())

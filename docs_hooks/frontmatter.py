@@ -1,0 +1,208 @@
+"""Read and validate the front matter of a guide.
+
+Every guide in ``docs/guides/`` starts with a YAML block between ``---`` lines. This
+module parses that block itself (MkDocs silently drops malformed YAML) and checks it
+against the schema below, so that a mistake fails the build with the file, the line
+and the field that is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DIFFICULTIES = ("beginner", "intermediate", "advanced")
+
+# field name -> (expected Python type, human description of that type)
+SCHEMA: dict[str, tuple[type, str]] = {
+    "title": (str, "a string"),
+    "description": (str, "a string"),
+    "difficulty": (str, "one of " + ", ".join(DIFFICULTIES)),
+    "tags": (list, "a list of tags"),
+    "related": (list, "a list of guide slugs"),
+}
+OPTIONAL = {"hide", "search", "status", "icon", "template"}
+
+_FENCE = "---"
+
+
+class FrontMatterError(ValueError):
+    """A guide's front matter is missing, malformed or breaks the schema."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong with one file, pinned to a line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Guide:
+    """A guide's validated front matter and where it came from."""
+
+    slug: str
+    path: str
+    title: str
+    description: str
+    difficulty: str
+    tags: list[str]
+    related: list[str]
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """Return the YAML between the opening and closing ``---`` and its closing line.
+
+    Returns ``(None, 0)`` when the file does not start with a front-matter block.
+    """
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != _FENCE:
+        return None, 0
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == _FENCE:
+            return "\n".join(lines[1 : number - 1]), number
+    return None, 0
+
+
+def _field_lines(yaml_text: str) -> dict[str, int]:
+    """Map each top-level key to its line number in the file (front matter starts at 2)."""
+    found = {}
+    for offset, line in enumerate(yaml_text.splitlines()):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            found[match.group(1)] = offset + 2
+    return found
+
+
+def parse_guide(path: Path, text: str, rel_path: str) -> tuple[Guide | None, list[Problem]]:
+    """Parse and check one guide's front matter; return the guide or the problems found."""
+    yaml_text, _end = split_front_matter(text)
+    if yaml_text is None:
+        return None, [
+            Problem(rel_path, 1, "no front matter: a guide starts with a '---' YAML block")
+        ]
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        return None, [Problem(rel_path, line, f"front matter is not valid YAML: {problem}")]
+    if not isinstance(data, dict):
+        return None, [Problem(rel_path, 2, "front matter must be a mapping of field: value")]
+
+    lines = _field_lines(yaml_text)
+    problems = []
+    for name, (expected, description) in SCHEMA.items():
+        if name not in data:
+            problems.append(Problem(rel_path, 1, f"field '{name}' is missing ({description})"))
+        elif not isinstance(data[name], expected) or (expected is str and not data[name].strip()):
+            problems.append(
+                Problem(rel_path, lines.get(name, 1), f"field '{name}' must be {description}")
+            )
+    for name in data:
+        if name not in SCHEMA and name not in OPTIONAL:
+            problems.append(
+                Problem(rel_path, lines.get(name, 1), f"field '{name}' is not a known field")
+            )
+    if problems:
+        return None, problems
+
+    if data["difficulty"] not in DIFFICULTIES:
+        problems.append(
+            Problem(
+                rel_path,
+                lines["difficulty"],
+                f"field 'difficulty': {data['difficulty']!r} is not one of "
+                + ", ".join(DIFFICULTIES),
+            )
+        )
+    for name in ("tags", "related"):
+        bad = [item for item in data[name] if not isinstance(item, str)]
+        if bad:
+            problems.append(
+                Problem(rel_path, lines[name], f"field '{name}': every item must be a string")
+            )
+    if problems:
+        return None, problems
+    guide = Guide(
+        slug=path.stem,
+        path=rel_path,
+        title=data["title"].strip(),
+        description=" ".join(data["description"].split()),
+        difficulty=data["difficulty"],
+        tags=list(data["tags"]),
+        related=list(data["related"]),
+        field_lines=lines,
+    )
+    return guide, []
+
+
+def check_links(guides: dict[str, Guide], allowed_tags: set[str]) -> list[Problem]:
+    """Check tags against the allowed list and related slugs against the guides that exist."""
+    problems = []
+    for guide in guides.values():
+        tag_line = guide.field_lines.get("tags", 1)
+        for tag in guide.tags:
+            if allowed_tags and tag not in allowed_tags:
+                problems.append(
+                    Problem(
+                        guide.path,
+                        tag_line,
+                        f"field 'tags': unknown tag {tag!r}; allowed tags are listed under "
+                        "plugins.tags.tags_allowed in mkdocs.yml",
+                    )
+                )
+        related_line = guide.field_lines.get("related", 1)
+        for slug in guide.related:
+            if slug == guide.slug:
+                problems.append(
+                    Problem(guide.path, related_line, "field 'related': a guide cannot relate to itself")
+                )
+            elif slug not in guides:
+                hint = _closest(slug, guides)
+                problems.append(
+                    Problem(
+                        guide.path,
+                        related_line,
+                        f"field 'related': no guide has the slug {slug!r}{hint}",
+                    )
+                )
+    return problems
+
+
+def _closest(slug: str, guides: dict[str, Guide]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(slug, list(guides), n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def load_guides(
+    files: list[tuple[Path, str]], allowed_tags: set[str]
+) -> dict[str, Guide]:
+    """Validate every guide; raise one error that lists every problem found.
+
+    ``files`` holds ``(absolute path, path relative to the repository)`` pairs.
+    """
+    guides: dict[str, Guide] = {}
+    problems: list[Problem] = []
+    for path, rel_path in files:
+        guide, found = parse_guide(path, path.read_text(encoding="utf-8"), rel_path)
+        problems.extend(found)
+        if guide is not None:
+            guides[guide.slug] = guide
+    problems.extend(check_links(guides, allowed_tags))
+    if problems:
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        raise FrontMatterError(f"guide front matter has {len(problems)} problem(s):\n{listing}")
+    return guides

@@ -1,0 +1,87 @@
+"""What the build adds to every guide: header line, related guides, reading time, alt checks."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from importlib.metadata import version
+
+from docs_hooks.frontmatter import Guide, Problem
+
+WORDS_PER_MINUTE = 200
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_EMPTY_ALT_RE = re.compile(r"!\[\s*\]\(")
+_IMG_TAG_RE = re.compile(r"<img\b(?![^>]*\balt\s*=\s*\"[^\"]+\")[^>]*>", re.IGNORECASE)
+
+
+def related_slugs(slug: str, guides: dict[str, Guide]) -> list[str]:
+    """Guides related to ``slug`` in either direction: its own list first, then back-links."""
+    ordered = list(guides[slug].related)
+    for other in sorted(guides):
+        if slug in guides[other].related and other not in ordered:
+            ordered.append(other)
+    return ordered
+
+
+def reading_minutes(markdown: str) -> int:
+    """Minutes to read a page: prose at 200 words a minute, code at half that pace."""
+    prose, code, in_code = 0, 0, False
+    for line in markdown.splitlines():
+        if _FENCE_RE.match(line):
+            in_code = not in_code
+            continue
+        words = len(line.split())
+        if in_code:
+            code += words
+        else:
+            prose += words
+    return max(1, math.ceil((prose + 2 * code) / WORDS_PER_MINUTE))
+
+
+def versions_line() -> str:
+    """The versions of Python, scikit-learn and Optuna that built (and tested) the page."""
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return (
+        f"Verified with Python {python}, scikit-learn {version('scikit-learn')} "
+        f"and Optuna {version('optuna')}"
+    )
+
+
+def header_html(guide: Guide, minutes: int, verified: str) -> str:
+    """The line under a guide's title: difficulty badge, reading time, versions."""
+    return (
+        '<p class="tl-meta">'
+        f'<span class="tl-badge tl-badge--{guide.difficulty}" title="Difficulty">'
+        f"{guide.difficulty.capitalize()}</span> "
+        f'<span class="tl-readtime">{minutes} min read</span> '
+        f'<span class="tl-verified">{verified}</span>'
+        "</p>\n\n"
+    )
+
+
+def related_markdown(slug: str, guides: dict[str, Guide]) -> str:
+    """A "Related guides" section with links in both directions, or nothing."""
+    slugs = related_slugs(slug, guides)
+    if not slugs:
+        return ""
+    items = "\n".join(
+        f"- [{guides[other].title}]({other}.md): {guides[other].description}" for other in slugs
+    )
+    return f"\n\n## Related guides\n\n{items}\n"
+
+
+def missing_alt_text(rel_path: str, text: str) -> list[Problem]:
+    """Images (Markdown or HTML) with no alt text, outside code blocks."""
+    problems, in_code = [], False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE_RE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        if _EMPTY_ALT_RE.search(line) or _IMG_TAG_RE.search(line):
+            problems.append(
+                Problem(rel_path, number, "image has no alt text: say what the figure shows")
+            )
+    return problems
