@@ -14,6 +14,8 @@ export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
+# Material prints an end-of-life banner on every build; it is known and tracked.
+export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install serve build test test-fast lint format update-outputs new-guide lock clean
@@ -38,7 +40,7 @@ build: $(STAMP) ## Build the site into site/ (fails on any warning)
 
 test: $(STAMP) ## Run every test: lint, code blocks, package, build, browser
 	$(BIN)/ruff check .
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict
 	TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=docs/guides/x.md
@@ -55,12 +57,8 @@ format: $(STAMP) ## Fix style with ruff
 update-outputs: $(STAMP) ## Re-run blocks with an expected output and rewrite stale outputs
 	$(BIN)/pytest $(or $(T),docs) -p no:xdist -q --update-outputs
 
-new-guide: ## Start a guide from the template: make new-guide NAME=my-slug
-	@test -n "$(NAME)" || { echo "usage: make new-guide NAME=my-slug"; exit 2; }
-	@echo "$(NAME)" | grep -Eq '^[a-z0-9]+(-[a-z0-9]+)*$$' || { echo "NAME must be lowercase words joined by hyphens"; exit 2; }
-	@test ! -e docs/guides/$(NAME).md || { echo "docs/guides/$(NAME).md already exists"; exit 2; }
-	@sed 's/__SLUG__/$(NAME)/g' docs_hooks/guide_template.md > docs/guides/$(NAME).md
-	@echo "created docs/guides/$(NAME).md; add it to nav in mkdocs.yml, then: make test-fast T=docs/guides/$(NAME).md"
+new-guide: $(STAMP) ## Start a guide from the template: make new-guide NAME=my-slug
+	$(BIN)/python -m docs_hooks.new_guide "$(NAME)"
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the network)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

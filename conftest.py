@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 import traceback
+import warnings
 from pathlib import Path
 
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -106,7 +107,9 @@ def _run_python_block(self: codeblocks_plugin.TestBlock) -> None:
     stdout = io.StringIO()
     with tempfile.TemporaryDirectory() as workdir, contextlib.chdir(workdir):
         try:
-            with contextlib.redirect_stdout(stdout):
+            with contextlib.redirect_stdout(stdout), warnings.catch_warnings():
+                # A FutureWarning means the snippet will break on a future release.
+                warnings.simplefilter("error", FutureWarning)
                 for fence_line, code in block_segments(path, block.lineno):
                     source = "\n" * fence_line + code
                     exec(compile(source, str(path), "exec"), namespace)

@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 from pytest_codeblocks import extract_from_file
@@ -56,8 +57,11 @@ def cache_key(blocks: list[tuple[int, str]]) -> str:
     return digest.hexdigest()[:16]
 
 
-def draw(md_path: Path, cache_root: Path) -> dict[str, Path]:
-    """Draw (or reuse) the figures of one page; map file name -> path of the drawn file."""
+def draw(md_path: Path, cache_root: Path, shown_as: str) -> dict[str, Path]:
+    """Draw (or reuse) the figures of one page; map file name -> path of the drawn file.
+
+    ``shown_as`` is the page's path as error messages should name it.
+    """
     blocks = figure_blocks(md_path)
     if not blocks:
         return {}
@@ -68,7 +72,7 @@ def draw(md_path: Path, cache_root: Path) -> dict[str, Path]:
         staging.mkdir(parents=True)
         env = dict(os.environ, MPLBACKEND="Agg", SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
         result = subprocess.run(
-            [sys.executable, "-m", "docs_hooks.figures", str(md_path), str(staging)],
+            [sys.executable, "-m", "docs_hooks.figures", str(md_path), str(staging), shown_as],
             cwd=REPO,
             env=env,
             capture_output=True,
@@ -78,12 +82,15 @@ def draw(md_path: Path, cache_root: Path) -> dict[str, Path]:
             raise FigureError(result.stderr.strip() or result.stdout.strip())
         shutil.rmtree(out_dir, ignore_errors=True)
         staging.rename(out_dir)
-    return {
-        path.name: path for path in sorted(out_dir.iterdir()) if path.suffix in FIGURE_SUFFIXES
-    }
+    return {path.name: path for path in sorted(out_dir.iterdir()) if path.suffix in FIGURE_SUFFIXES}
 
 
-def _run_page(md_path: Path, out_dir: Path) -> None:
+def _failing_line(md_path: Path, error: BaseException, default: int) -> int:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(md_path)]
+    return frames[-1].lineno if frames and frames[-1].lineno else default
+
+
+def _run_page(md_path: Path, out_dir: Path, shown_as: str) -> None:
     """Run every figure block of a page in ``out_dir``, each in fresh globals."""
     import matplotlib
 
@@ -98,17 +105,15 @@ def _run_page(md_path: Path, out_dir: Path) -> None:
         try:
             exec(compile(source, str(md_path), "exec"), {"__name__": "__main__"})
         except Exception as error:
+            where = f"{shown_as}:{_failing_line(md_path, error, line + 1)}"
             raise SystemExit(
-                f"{md_path.relative_to(REPO)}:{line}: figure block failed: "
-                f"{type(error).__name__}: {error}"
+                f"{where}: figure block failed: {type(error).__name__}: {error}"
             ) from error
         finally:
             plt.close("all")
         if not set(out_dir.iterdir()) - before:
-            raise SystemExit(
-                f"{md_path.relative_to(REPO)}:{line}: block calls savefig() but saved no file"
-            )
+            raise SystemExit(f"{shown_as}:{line}: block calls savefig() but saved no file")
 
 
 if __name__ == "__main__":
-    _run_page(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve())
+    _run_page(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), sys.argv[3])

@@ -166,7 +166,9 @@ def check_links(guides: dict[str, Guide], allowed_tags: set[str]) -> list[Proble
         for slug in guide.related:
             if slug == guide.slug:
                 problems.append(
-                    Problem(guide.path, related_line, "field 'related': a guide cannot relate to itself")
+                    Problem(
+                        guide.path, related_line, "field 'related': a guide cannot relate to itself"
+                    )
                 )
             elif slug not in guides:
                 hint = _closest(slug, guides)
@@ -187,9 +189,7 @@ def _closest(slug: str, guides: dict[str, Guide]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def load_guides(
-    files: list[tuple[Path, str]], allowed_tags: set[str]
-) -> dict[str, Guide]:
+def load_guides(files: list[tuple[Path, str]], allowed_tags: set[str]) -> dict[str, Guide]:
     """Validate every guide; raise one error that lists every problem found.
 
     ``files`` holds ``(absolute path, path relative to the repository)`` pairs.

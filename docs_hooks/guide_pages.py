@@ -25,7 +25,7 @@ def related_slugs(slug: str, guides: dict[str, Guide]) -> list[str]:
 
 
 def reading_minutes(markdown: str) -> int:
-    """Minutes to read a page: prose at 200 words a minute, code at half that pace."""
+    """Minutes to read a page at 200 words a minute, code blocks included."""
     prose, code, in_code = 0, 0, False
     for line in markdown.splitlines():
         if _FENCE_RE.match(line):
@@ -36,7 +36,7 @@ def reading_minutes(markdown: str) -> int:
             code += words
         else:
             prose += words
-    return max(1, math.ceil((prose + 2 * code) / WORDS_PER_MINUTE))
+    return max(1, math.ceil((prose + code) / WORDS_PER_MINUTE))
 
 
 def versions_line() -> str:

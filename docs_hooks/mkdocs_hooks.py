@@ -34,7 +34,7 @@ def _rel(config, path: str) -> str:
 
 def _allowed_tags(config) -> set[str]:
     tags_plugin = config.plugins.get("material/tags")
-    return set(tags_plugin.config.tags_allowed) if tags_plugin else set()
+    return {tag.name for tag in tags_plugin.config.tags_allowed} if tags_plugin else set()
 
 
 def on_files(files: Files, config) -> Files:
@@ -68,7 +68,7 @@ def _add_figures(files: Files, config) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "figures"
     for page in list(files.documentation_pages()):
         try:
-            drawn = figures.draw(Path(page.abs_src_path), cache)
+            drawn = figures.draw(Path(page.abs_src_path), cache, _rel(config, page.abs_src_path))
         except figures.FigureError as error:
             raise PluginError(str(error)) from None
         folder = page.src_uri.rsplit("/", 1)[0] + "/" if "/" in page.src_uri else ""

@@ -1,0 +1,48 @@
+"""Scaffold a guide: ``python -m docs_hooks.new_guide SLUG`` (what `make new-guide` runs).
+
+Copies ``docs_hooks/guide_template.md`` to ``docs/guides/SLUG.md`` and lists the page
+in the "Guides in progress" section of the navigation in ``mkdocs.yml``, so that the
+new page builds and its example block runs in the tests straight away.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SECTION = "  - Guides in progress:"
+
+
+def add_to_nav(config: str, slug: str) -> str:
+    """Return ``mkdocs.yml`` text with ``guides/SLUG.md`` listed under ``SECTION``."""
+    entry = f"      - guides/{slug}.md"
+    if SECTION not in config:
+        head, tail = config.split("\n  - Tags: tags.md", 1)
+        return f"{head}\n{SECTION}\n{entry}\n  - Tags: tags.md{tail}"
+    return config.replace(SECTION, f"{SECTION}\n{entry}", 1)
+
+
+def main(slug: str) -> int:
+    """Create the guide and its nav entry; return a process exit code."""
+    if not SLUG_RE.match(slug):
+        print(f"NAME must be lowercase words joined by hyphens, not {slug!r}", file=sys.stderr)
+        return 2
+    target = REPO / "docs" / "guides" / f"{slug}.md"
+    if target.exists():
+        print(f"{target.relative_to(REPO)} already exists", file=sys.stderr)
+        return 2
+    target.write_text((REPO / "docs_hooks" / "guide_template.md").read_text(), encoding="utf-8")
+    config = REPO / "mkdocs.yml"
+    config.write_text(add_to_nav(config.read_text(encoding="utf-8"), slug), encoding="utf-8")
+    print(
+        f"created {target.relative_to(REPO)} and listed it in mkdocs.yml under Guides in progress"
+    )
+    print(f"check it with: make test-fast T={target.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

@@ -1,0 +1,186 @@
+"""Command-line interface: ``python -m tuninglab <command> [options]``.
+
+Commands:
+
+* ``compare``: run search strategies on a bundled dataset with one budget of fits;
+* ``benchmark``: run the benchmark behind the guide page and write its JSON.
+
+To add a command, write a function that takes the ``subparsers`` object, adds a parser
+with its options and sets ``handler`` (a function ``(args) -> int``) as a default,
+then append the function to :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tuninglab import __version__, datasets
+from tuninglab.search import benchmark, compare, problems
+from tuninglab.search.problems import MODELS, describe_models
+from tuninglab.search.strategies import STRATEGIES
+
+EXIT_OK = 0
+EXIT_STALE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input found after parsing; reported like an argparse error (exit code 2)."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _add_compare(subparsers: argparse._SubParsersAction) -> None:
+    models = "; ".join(f"{name}: {text}" for name, text in describe_models().items())
+    strategies = "; ".join(f"{name}: {s.description}" for name, s in STRATEGIES.items())
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare search strategies on one problem with the same budget of fits",
+        description=(
+            "Run search strategies on a ready-made problem with the same budget of model "
+            "fits, over several seeds, and print a table of what each found. A progress "
+            "bar goes to stderr, the table (or JSON) to stdout."
+        ),
+        epilog=f"models: {models}. strategies: {strategies}.",
+    )
+    parser.add_argument("--dataset", default="digits", choices=datasets.DATASETS)
+    parser.add_argument("--model", default="svc", choices=MODELS)
+    parser.add_argument(
+        "--budget", type=int, default=60, help="model fits per run (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=5, help="number of seeds, 0..N-1 (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--strategies",
+        help="comma-separated strategy names (default: all that apply to the model)",
+    )
+    parser.add_argument(
+        "--max-samples", type=_positive_int, help="use a stratified subsample of this size"
+    )
+    parser.add_argument(
+        "--jobs", type=_positive_int, default=1, help="parallel processes (default: 1)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.set_defaults(handler=_run_compare)
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    try:
+        problem = problems.get(args.model, args.dataset, max_samples=args.max_samples)
+        strategies = args.strategies.split(",") if args.strategies else None
+        result = compare(
+            problem,
+            strategies,
+            budget=args.budget,
+            seeds=args.seeds,
+            n_jobs=args.jobs,
+            progress=not args.no_progress,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    if args.json:
+        print(result.to_json())
+    else:
+        seeds = f"seeds 0-{args.seeds - 1}" if args.seeds > 1 else "seed 0"
+        print(f"{problem.name}: budget {args.budget} fits per run, {seeds}\n")
+        print(result.to_markdown())
+    return EXIT_OK
+
+
+def _add_benchmark(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "benchmark",
+        help="run the strategy benchmark shown on the guide page and write its JSON",
+        description=(
+            "Run TPE, successive halving, random search and a coarse grid with a quarter "
+            "of the full grid's fits on several datasets, print the tables and write the "
+            "JSON the guide page plots. With --check, compare with the file instead."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs/data/benchmark.json"),
+        help="JSON file to write (or to check) (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if the file differs from a fresh run (wall times aside)",
+    )
+    parser.add_argument(
+        "--seeds", type=_positive_int, default=benchmark.SEEDS, help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--jobs", type=_positive_int, default=2, help="parallel processes (default: 2)"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.set_defaults(handler=_run_benchmark)
+
+
+def _run_benchmark(args: argparse.Namespace) -> int:
+    if args.check:
+        found = benchmark.benchmark_is_current(args.out, n_jobs=args.jobs)
+        for difference in found:
+            print(difference, file=sys.stderr)
+        print(f"{args.out}: {'stale' if found else 'up to date'}")
+        return EXIT_STALE if found else EXIT_OK
+    data = benchmark.run_benchmark(
+        seeds=args.seeds, n_jobs=args.jobs, progress=not args.no_progress
+    )
+    benchmark.write_benchmark(data, args.out)
+    print(benchmark.format_benchmark(data))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_compare, _add_benchmark]
+"""Functions that each add one subcommand."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every command of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="tuninglab",
+        description="Tuning Lab: runnable companions to the hyperparameter tuning guides.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(title="commands", dest="command", required=True)
+    for add_command in COMMANDS:
+        add_command(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns:
+        The exit code: 0 on success, 1 for a stale benchmark check, 2 for bad input
+        (with a message on stderr).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE

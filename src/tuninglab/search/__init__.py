@@ -1,0 +1,49 @@
+"""Compare hyperparameter search strategies on the same problem with the same budget.
+
+Quick start::
+
+    from tuninglab.search import compare, problems
+
+    result = compare(problems.get("svc", "iris"), budget=40, seeds=3)
+    print(result.to_markdown())
+
+The parts:
+
+* :mod:`~tuninglab.search.spaces`: search spaces written once (``FloatParam``,
+  ``IntParam``, ``CategoricalParam``, ``SearchSpace``);
+* :mod:`~tuninglab.search.problems`: ``Problem`` and ready-made ones (``problems.get``);
+* :mod:`~tuninglab.search.strategies`: the strategies and how each counts model fits;
+* :mod:`~tuninglab.search.compare`: ``compare`` and its ``Comparison`` result;
+* :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures.
+"""
+
+from tuninglab.search import problems
+from tuninglab.search.benchmark import benchmark_is_current, run_benchmark
+from tuninglab.search.compare import Comparison, StrategyResult, compare
+from tuninglab.search.problems import Problem
+from tuninglab.search.spaces import (
+    MAX_GRID_SIZE,
+    CategoricalParam,
+    FloatParam,
+    IntParam,
+    SearchSpace,
+)
+from tuninglab.search.strategies import STRATEGIES, RunResult, plan_halving
+
+__all__ = [
+    "MAX_GRID_SIZE",
+    "STRATEGIES",
+    "CategoricalParam",
+    "Comparison",
+    "FloatParam",
+    "IntParam",
+    "Problem",
+    "RunResult",
+    "SearchSpace",
+    "StrategyResult",
+    "benchmark_is_current",
+    "compare",
+    "plan_halving",
+    "problems",
+    "run_benchmark",
+]

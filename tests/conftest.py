@@ -1,0 +1,82 @@
+"""Fixtures shared by the tests of the site build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site: ``$TUNINGLAB_SITE_DIR`` (as `make test` sets it) or a fresh build."""
+    given = os.environ.get("TUNINGLAB_SITE_DIR")
+    if given:
+        site = (REPO / given).resolve()
+        if not (site / "index.html").is_file():
+            pytest.fail(f"TUNINGLAB_SITE_DIR={given} holds no built site; run `make build`")
+        return site
+    site = tmp_path_factory.mktemp("site")
+    result = build(REPO / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` on a config and return the finished process."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        cwd=config.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def make_project(root: Path, guides: dict[str, str]) -> Path:
+    """A throwaway copy of the site config whose docs/ holds only the given guides.
+
+    It uses the real hooks, theme settings and tag list; returns the mkdocs.yml path.
+    """
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_hooks/mkdocs_hooks.py", str(REPO / "docs_hooks/mkdocs_hooks.py"))
+    config = config.split("\nnav:")[0] + "\n"
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    docs = root / "docs"
+    shutil.copytree(REPO / "docs" / "assets", docs / "assets")
+    (docs / "index.md").write_text("# Test site\n", encoding="utf-8")
+    (docs / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    (docs / "guides").mkdir()
+    for slug, text in guides.items():
+        (docs / "guides" / f"{slug}.md").write_text(text, encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def guide(
+    title: str = "A guide",
+    related: str = "[]",
+    difficulty: str = "beginner",
+    tags: str = "[fundamentals]",
+    extra: str = "",
+    body: str = "Some words about tuning.\n",
+) -> str:
+    """The text of a small guide whose front matter fields can be overridden."""
+    return (
+        "---\n"
+        f"title: {title}\n"
+        "description: A guide made by a test.\n"
+        f"difficulty: {difficulty}\n"
+        f"tags: {tags}\n"
+        f"related: {related}\n"
+        f"{extra}"
+        "---\n\n"
+        f"{body}"
+    )

@@ -1,0 +1,120 @@
+"""The built site carries what the build hooks promise, on every guide."""
+
+from __future__ import annotations
+
+import html
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+from docs_hooks.frontmatter import split_front_matter
+from docs_hooks.guide_pages import reading_minutes, related_slugs
+from tests.conftest import REPO, build, guide, make_project
+
+GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
+
+
+def front_matter(path: Path) -> dict:
+    text, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(text)
+
+
+def page(site: Path, slug: str) -> str:
+    return (site / "guides" / slug / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_guide_has_badge_reading_time_and_versions(built_site: Path) -> None:
+    expected_versions = f"scikit-learn {version('scikit-learn')} and Optuna {version('optuna')}"
+    for path in GUIDES:
+        meta, body = front_matter(path), page(built_site, path.stem)
+        badge = (
+            f'tl-badge--{meta["difficulty"]}" title="Difficulty">{meta["difficulty"].capitalize()}<'
+        )
+        assert badge in body, path.name
+        assert re.search(r'class="tl-readtime">\d+ min read<', body), path.name
+        assert expected_versions in body, path.name
+
+
+def test_description_is_the_meta_description_and_title_the_heading(built_site: Path) -> None:
+    for path in GUIDES:
+        meta, body = front_matter(path), page(built_site, path.stem)
+        found = re.search(r'<meta name="description" content="([^"]*)"', body)
+        assert found and html.unescape(found.group(1)) == meta["description"], path.name
+        assert f"<h1>{html.escape(meta['title'], quote=False)}</h1>" in body, path.name
+
+
+def test_related_section_matches_front_matter_both_ways(built_site: Path) -> None:
+    metas = {path.stem: front_matter(path) for path in GUIDES}
+    for slug, meta in metas.items():
+        body = page(built_site, slug)
+        expected = set(meta["related"]) | {s for s, m in metas.items() if slug in m["related"]}
+        linked = set(
+            re.findall(r'href="\.\./([a-z0-9-]+)/"', body.split('id="related-guides"')[-1])
+        )
+        if expected:
+            assert 'id="related-guides"' in body, slug
+            assert expected <= linked, (slug, expected - linked)
+        else:
+            assert 'id="related-guides"' not in body, slug
+
+
+def test_related_links_are_added_in_both_directions(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        {"alpha": guide(title="Alpha", related="[beta]"), "beta": guide(title="Beta")},
+    )
+    result = build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    alpha = (tmp_path / "site/guides/alpha/index.html").read_text(encoding="utf-8")
+    beta = (tmp_path / "site/guides/beta/index.html").read_text(encoding="utf-8")
+    assert '<a href="../beta/">Beta</a>' in alpha
+    assert '<a href="../alpha/">Alpha</a>' in beta
+
+
+def test_flagship_guide_renders_math_markup_and_its_figure(built_site: Path) -> None:
+    body = page(built_site, "parameters-vs-hyperparameters")
+    assert 'class="arithmatex"' in body
+    assert "\\[" in body  # display maths left for KaTeX, in arithmatex's generic form
+    images = re.findall(r'<img alt="([^"]+)" src="([^"]+)"', body)
+    assert images, "the guide should show at least one generated figure"
+    for _alt, src in images:
+        figure = (built_site / "guides" / "parameters-vs-hyperparameters" / src).resolve()
+        assert figure.is_file() and figure.stat().st_size > 1000, src
+        assert "<svg" in figure.read_text(encoding="utf-8")[:500]
+
+
+def test_no_page_loads_from_a_cdn(built_site: Path) -> None:
+    pattern = re.compile(
+        r'(?:src|href)="(https?:)?//(?!tuning-lab\.github\.io|github\.com)[^"]+\.(js|css|woff2?)'
+    )
+    for html_file in built_site.rglob("*.html"):
+        assert not pattern.search(html_file.read_text(encoding="utf-8")), html_file
+    assert not list(built_site.rglob("*fonts.googleapis*"))
+
+
+def test_katex_is_self_hosted(built_site: Path) -> None:
+    katex = built_site / "assets" / "katex"
+    for name in ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "LICENSE"):
+        assert (katex / name).is_file(), name
+    css = (katex / "katex.min.css").read_text(encoding="utf-8")
+    for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
+        assert (katex / font).is_file(), font
+
+
+def test_reading_time_counts_words() -> None:
+    assert reading_minutes("word " * 200) == 1
+    assert reading_minutes("word " * 201) == 2
+    assert reading_minutes("```python\n" + "value\n" * 300 + "```\n") == 2
+
+
+def test_related_slugs_lists_own_first_then_backlinks(tmp_path: Path) -> None:
+    from docs_hooks.frontmatter import Guide
+
+    def g(slug: str, related: list[str]) -> Guide:
+        return Guide(slug, slug, slug, "d", "beginner", [], related)
+
+    guides = {"a": g("a", ["c"]), "b": g("b", ["a"]), "c": g("c", [])}
+    assert related_slugs("a", guides) == ["c", "b"]
+    assert related_slugs("c", guides) == ["a"]
