@@ -33,7 +33,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP) ## Create .venv with the pinned dependencies and the tuninglab package
 
 serve: $(STAMP) ## Build the site and serve it with live reload at http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
 build: $(STAMP) ## Build the site into site/ (fails on any warning)
 	$(BIN)/mkdocs build --strict
