@@ -1,0 +1,66 @@
+"""`make new-guide` scaffolds a guide that passes the build and whose code runs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from docs_hooks.new_guide import SECTION, add_to_nav, main
+from tests.conftest import REPO, build, guide, make_project
+
+TEMPLATE = REPO / "docs_hooks" / "guide_template.md"
+
+
+def test_template_builds_under_strict(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        {
+            "my-topic": TEMPLATE.read_text(encoding="utf-8"),
+            "parameters-vs-hyperparameters": guide(title="Parameters vs hyperparameters"),
+        },
+    )
+    result = build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "guides" / "my-topic" / "index.html").is_file()
+
+
+def test_template_code_blocks_pass(tmp_path: Path) -> None:
+    target = REPO / ".cache" / "selftest" / "template-guide.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(TEMPLATE, target)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(target),
+            "-p",
+            "no:xdist",
+            "-q",
+            "-c",
+            str(REPO / "pyproject.toml"),
+            "--rootdir",
+            str(REPO),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert "2 passed" in result.stdout, result.stdout
+
+
+def test_add_to_nav_creates_then_extends_the_section() -> None:
+    config = "nav:\n  - Home: index.md\n  - Tags: tags.md\n"
+    once = add_to_nav(config, "first")
+    assert f"{SECTION}\n      - guides/first.md\n  - Tags: tags.md" in once
+    twice = add_to_nav(once, "second")
+    assert twice.count(SECTION) == 1 and "      - guides/second.md" in twice
+
+
+def test_bad_names_are_refused(capsys) -> None:
+    assert main("Not A Slug") == 2
+    assert "lowercase words joined by hyphens" in capsys.readouterr().err
+    assert main("parameters-vs-hyperparameters") == 2
+    assert "already exists" in capsys.readouterr().err
