@@ -20,6 +20,7 @@ import difflib
 import io
 import os
 import re
+import sys
 import tempfile
 import traceback
 import warnings
@@ -99,6 +100,16 @@ def _output_line(path: Path, block_line: int) -> int:
     return block_line
 
 
+def _reset_matplotlib() -> None:
+    """Close figures and undo style changes (Optuna's plots call ``plt.style.use``)."""
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        matplotlib.rcdefaults()
+
+
 def _run_python_block(self: codeblocks_plugin.TestBlock) -> None:
     block, path = self.obj, Path(self.path)
     if block.importorskip is not None:
@@ -116,8 +127,7 @@ def _run_python_block(self: codeblocks_plugin.TestBlock) -> None:
         except Exception as error:
             raise BlockFailed(_format_failure(path, error)) from error
         finally:
-            if "matplotlib.pyplot" in __import__("sys").modules:
-                __import__("matplotlib.pyplot").pyplot.close("all")
+            _reset_matplotlib()
     _check_output(self, path, stdout.getvalue())
 
 

@@ -41,7 +41,8 @@ def figure_blocks(md_path: Path) -> list[tuple[int, str]]:
 
 def _package_fingerprint() -> str:
     digest = hashlib.sha256()
-    for path in sorted((REPO / "src" / "tuninglab").rglob("*.py")):
+    package = REPO / "src" / "tuninglab"
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
         digest.update(path.read_bytes())
     for name in ("requirements.lock", "docs_hooks/figures.py"):
         if (REPO / name).exists():
@@ -95,11 +96,14 @@ def _run_page(md_path: Path, out_dir: Path, shown_as: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.hashsalt": "tuninglab", "svg.fonttype": "none"})
     import matplotlib.pyplot as plt
+
+    svg_settings = {"svg.hashsalt": "tuninglab", "svg.fonttype": "none"}
 
     os.chdir(out_dir)
     for line, code in figure_blocks(md_path):
+        matplotlib.rcdefaults()  # a block may change the style (Optuna's plots do)
+        matplotlib.rcParams.update(svg_settings)
         before = set(out_dir.iterdir())
         source = "\n" * line + code
         try:

@@ -1,4 +1,4 @@
-"""Tests of the strategy benchmark and of the committed docs/data/benchmark.json."""
+"""Tests of the strategy benchmark and of the committed src/tuninglab/data/benchmark.json."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tuninglab.search import benchmark, benchmark_is_current
 from tuninglab.search.benchmark import check_claim, differences, format_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
-COMMITTED = REPO / "docs" / "data" / "benchmark.json"
+COMMITTED = REPO / "src" / "tuninglab" / "data" / "benchmark.json"
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,6 @@ def test_format_benchmark_shows_every_dataset(committed):
 def test_committed_benchmark_is_current():
     stale = benchmark_is_current(COMMITTED)
     assert stale == [], (
-        "docs/data/benchmark.json is out of date; regenerate it with "
+        "src/tuninglab/data/benchmark.json is out of date; regenerate it with "
         f"`{benchmark.COMMAND}`:\n" + "\n".join(stale[:20])
     )
