@@ -7,7 +7,8 @@ empty folder) and hands the files they save to MkDocs as if they sat next to the
 guide. Results are cached by the hash of the code and the package it imports, so
 ``make serve`` redraws only what changed.
 
-Run as ``python -m docs_hooks.figures PAGE.md OUT_DIR`` to draw one page's figures.
+Run as ``python -m docs_hooks.figures PAGE.md OUT_DIR SHOWN_AS`` to draw one page's figures
+(``SHOWN_AS`` is the path that error messages name).
 """
 
 from __future__ import annotations
