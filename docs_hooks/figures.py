@@ -82,7 +82,9 @@ def draw(md_path: Path, cache_root: Path, shown_as: str) -> dict[str, Path]:
         )
         if result.returncode != 0:
             raise FigureError(result.stderr.strip() or result.stdout.strip())
-        shutil.rmtree(out_dir, ignore_errors=True)
+        for stale in out_dir.parent.iterdir():  # earlier drawings of this page
+            if stale != staging:
+                shutil.rmtree(stale, ignore_errors=True)
         staging.rename(out_dir)
     return {path.name: path for path in sorted(out_dir.iterdir()) if path.suffix in FIGURE_SUFFIXES}
 
