@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-fast lint format update-outputs new-guide lock clean
+.PHONY: help install serve build test test-fast test-browser screenshots lint format update-outputs new-guide lock clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,14 @@ test: $(STAMP) ## Run every test: lint, code blocks, package, build, browser
 
 test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=docs/guides/x.md
 	$(BIN)/pytest $(or $(T),docs tests) -x -p no:xdist
+
+test-browser: $(STAMP) ## Build, then run only the browser, link and page-weight tests
+	$(BIN)/mkdocs build --strict
+	TUNINGLAB_SITE_DIR=site $(BIN)/pytest tests/test_browser.py tests/test_links.py -p no:xdist -q
+
+screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (light, dark), labs
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m tests.browser_support site screenshots
 
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check .

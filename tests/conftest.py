@@ -48,6 +48,7 @@ def make_project(root: Path, guides: dict[str, str]) -> Path:
     """
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_hooks/mkdocs_hooks.py", str(REPO / "docs_hooks/mkdocs_hooks.py"))
+    config = config.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     config = config.split("\nnav:")[0] + "\n"
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     docs = root / "docs"
@@ -80,3 +81,54 @@ def guide(
         "---\n\n"
         f"{body}"
     )
+
+
+# --- browser tests (tests/test_browser.py) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path):
+    """The built site served on 127.0.0.1 under its published path, for the session."""
+    from tests.browser_support import serve
+
+    server = serve(built_site)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's headless Chromium driven by Playwright; one per session (per xdist worker).
+
+    Without Chromium the browser tests are skipped with the install command, except
+    under ``CI=true``, where a missing browser is a failure.
+    """
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM
+
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(MISSING_CHROMIUM, pytrace=False)
+        pytest.skip(MISSING_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium_browser, site_server):
+    """A fresh browser context (empty cache and storage) that cannot leave the site."""
+    from tests.browser_support import block_other_origins
+
+    context = chromium_browser.new_context(
+        color_scheme="light",
+        viewport={"width": 1280, "height": 900},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    block_other_origins(context, site_server.origin)
+    yield context
+    context.close()

@@ -39,6 +39,8 @@
             { left: "\\[", right: "\\]", display: true },
           ],
         });
+        // A formula wider than the column scrolls; keyboard users must reach it too.
+        if (node.scrollWidth > node.clientWidth) node.tabIndex = 0;
       });
     });
   }

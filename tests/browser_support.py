@@ -1,0 +1,237 @@
+"""Helpers for the browser tests: serve the built site locally, record what a page loads.
+
+The site is served by ``http.server`` on 127.0.0.1 under the same path as in production
+(the path of ``site_url`` in mkdocs.yml, e.g. ``/tuning-lab/``), and a missing page is
+answered with ``404.html`` and status 404, as GitHub Pages does.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+
+CHROMIUM = os.environ.get("TUNINGLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MISSING_CHROMIUM = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+
+# Formats that are already compressed: a static host sends them as they are.
+PRECOMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".gz", ".zip")
+PAGE_BUDGET = 250 * 1024
+
+
+def base_path(site: Path) -> str:
+    """The path the site was built for (``site_url``'s, e.g. ``/tuning-lab/``).
+
+    Read from the built sitemap, so it follows ``SITE_URL`` if the build was given one.
+    """
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return "/"
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap.read_text(encoding="utf-8"))
+    paths = sorted((urlsplit(loc).path for loc in locations), key=len)
+    path = paths[0] if paths else "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves ``directory`` under ``prefix``; anything else gets 404.html with status 404."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def translate_path(self, path: str) -> str:
+        clean = urlsplit(path).path
+        if not clean.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + clean[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@dataclass
+class SiteServer:
+    """A running local server of a built site."""
+
+    site: Path
+    origin: str
+    prefix: str
+    _server: http.server.ThreadingHTTPServer = field(repr=False)
+
+    def url(self, path: str = "") -> str:
+        """The URL of a path relative to the site root (``guides/x/``)."""
+        return self.origin + self.prefix + path.lstrip("/")
+
+    def pages(self) -> list[str]:
+        """Every HTML page of the site as a URL path relative to the root (``guides/x/``)."""
+        found = []
+        for html in sorted(self.site.rglob("*.html")):
+            rel = html.relative_to(self.site).as_posix()
+            if rel == "404.html":
+                continue
+            found.append(rel.removesuffix("index.html"))
+        return found
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def serve(site: Path, prefix: str | None = None) -> SiteServer:
+    """Serve ``site`` on a free port of 127.0.0.1 from a thread; call ``stop()`` after."""
+    prefix = prefix or base_path(site)
+    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    return SiteServer(site, f"http://{host}:{port}", prefix, server)
+
+
+def page_type(path: str, html: str) -> str:
+    """What kind of page a site path is: landing, guide, tags, lab, 404 or other."""
+    if is_lab(html):
+        return "lab"
+    if path == "":
+        return "landing"
+    if path.startswith("guides/"):
+        return "guide"
+    if path.startswith("tags/"):
+        return "tags"
+    if path == "404":
+        return "404"
+    return "other"
+
+
+def is_lab(html: str) -> bool:
+    """Whether a page is a notebook rendered by mkdocs-jupyter."""
+    return "jp-Notebook" in html or "jupyter-wrapper" in html
+
+
+@dataclass
+class Recorder:
+    """Everything one page visit requested, answered and complained about."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    responses: list[object] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        """Listen to a Playwright page (and its workers, whose requests it reports)."""
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("response", lambda response: self.responses.append(response))
+        page.on(
+            "console",
+            lambda msg: (
+                self.console_errors.append(f"console: {msg.text} ({msg.location})")
+                if msg.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any origin but the site's own (data: and blob: URLs are local)."""
+        return [
+            url
+            for url in self.requests
+            if not url.startswith((self.origin + "/", "data:", "blob:", "about:"))
+        ]
+
+
+def block_other_origins(context, origin: str) -> None:
+    """Abort every request that would leave ``origin``; the page still reports it."""
+    context.set_default_timeout(10_000)
+    context.route(
+        re.compile(rf"^(?!{re.escape(origin)}/|data:|blob:)"),
+        lambda route: route.abort("blockedbyclient"),
+    )
+
+
+def transfer_size(url: str, body: bytes) -> int:
+    """Bytes a static host would send: gzip level 6, except already compressed formats."""
+    if urlsplit(url).path.lower().endswith(PRECOMPRESSED):
+        return len(body)
+    return len(gzip.compress(body, 6))
+
+
+def screenshots(site: Path, out: Path) -> list[Path]:
+    """PNGs for review: the landing page, the largest guide (light and dark), each lab."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        raise SystemExit(MISSING_CHROMIUM)
+    out.mkdir(parents=True, exist_ok=True)
+    server = serve(site)
+    guides = sorted(site.glob("guides/*/index.html"), key=lambda p: -p.stat().st_size)
+    labs = [
+        page for page in sorted(site.rglob("*.html")) if is_lab(page.read_text(encoding="utf-8"))
+    ]
+    shots = [("landing", "", "light")]
+    if guides:
+        path = guides[0].parent.relative_to(site).as_posix() + "/"
+        shots += [("guide-light", path, "light"), ("guide-dark", path, "dark")]
+    for lab in labs:
+        path = lab.parent.relative_to(site).as_posix() + "/"
+        shots.append((f"lab-{lab.parent.name}", path, "light"))
+    written = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            for name, path, scheme in shots:
+                context = browser.new_context(
+                    color_scheme=scheme, viewport={"width": 1280, "height": 900}
+                )
+                block_other_origins(context, server.origin)
+                page = context.new_page()
+                page.goto(server.url(path), wait_until="networkidle")
+                if page.locator(".arithmatex").count():
+                    page.wait_for_selector(".katex")
+                target = out / f"{name}.png"
+                page.screenshot(path=str(target), full_page=False)
+                written.append(target)
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+    return written
+
+
+if __name__ == "__main__":
+    import sys
+
+    site_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "site")
+    for shot in screenshots(site_dir, Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")):
+        print(shot)

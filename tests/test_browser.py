@@ -1,0 +1,438 @@
+"""The built site as a reader meets it, in headless Chromium (Debian's, via Playwright).
+
+Every page is visited once with an empty cache (the `visits` fixture); the tests then
+check what those visits recorded: no request leaves the site, no console error, every
+asset loads, zero serious or critical axe violations in the light and dark schemes, and
+each page's first-visit weight is under budget. Other tests drive search, the copy
+button, links, maths, figures, the palette toggle, the 404 page and, once they exist,
+the labs. Without Chromium they skip (under CI=true they fail): see tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+
+from docs_hooks.frontmatter import split_front_matter
+from tests.browser_support import (
+    PAGE_BUDGET,
+    REPO,
+    Recorder,
+    block_other_origins,
+    is_lab,
+    page_type,
+    transfer_size,
+)
+
+pytestmark = pytest.mark.browser
+
+SCHEME_RULES = ("color-contrast", "link-in-text-block")  # what the dark palette changes
+SEVERE = ("serious", "critical")
+MISSING_PAGE = "no-such-page/"
+REPORTS = REPO / ".cache" / "reports"
+NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; animation: none !important }"
+
+PAGE_STATE_JS = """async () => {
+  const images = [...document.querySelectorAll("article img")];
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.decode().catch(() => null)));
+  const math = [...document.querySelectorAll(".arithmatex")];
+  return {
+    math: math.length,
+    katex: document.querySelectorAll(".katex").length,
+    unrendered: math.filter(node => {
+      const copy = node.cloneNode(true);
+      copy.querySelectorAll(".katex").forEach(k => k.remove());
+      return !node.querySelector(".katex") || /\\\\\\(|\\\\\\[|\\$/.test(copy.textContent);
+    }).map(node => node.textContent.trim().slice(0, 60)),
+    images: images.map(img => ({src: img.currentSrc || img.src, alt: img.getAttribute("alt"),
+                                width: img.naturalWidth})),
+  };
+}"""
+
+
+@dataclass
+class Visit:
+    """What one first visit of a page recorded."""
+
+    path: str
+    kind: str
+    status: int
+    recorder: Recorder
+    failed: list[str] = field(default_factory=list)  # responses with status >= 400
+    weights: dict[str, tuple[int, int]] = field(default_factory=dict)  # url: (raw, gzip)
+    axe: dict[str, list[str]] = field(default_factory=dict)  # scheme: severe violations
+    state: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(sent for _, sent in self.weights.values())
+
+
+def new_context(browser, server):
+    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
+    block_other_origins(context, server.origin)
+    return context
+
+
+def axe_severe(page, rules: tuple[str, ...] = ()) -> list[str]:
+    options: dict = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": list(rules)}
+    results = Axe().run(page, options=options)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in SEVERE
+    ]
+
+
+def visit(browser, server, path: str, dark_too: bool) -> Visit:
+    context = new_context(browser, server)
+    try:
+        page = context.new_page()
+        recorder = Recorder(server.origin)
+        recorder.attach(page)
+        response = page.goto(server.url(path), wait_until="networkidle")
+        html = page.content()
+        if ".arithmatex" in html or 'class="arithmatex"' in html:
+            page.wait_for_selector(".katex", timeout=10_000)
+            page.wait_for_load_state("networkidle")
+        state = page.evaluate(PAGE_STATE_JS)
+        kind = "404" if path == MISSING_PAGE else page_type(path, html)
+        result = Visit(path, kind, response.status, recorder, state=state)
+        for resp in recorder.responses:
+            if resp.status >= 400 and not (path == MISSING_PAGE and resp.url == response.url):
+                result.failed.append(f"{resp.status} {resp.url}")
+            if resp.status in (200, 404) and resp.url.startswith(server.origin + "/"):
+                body = resp.body()
+                result.weights[resp.url] = (len(body), transfer_size(resp.url, body))
+        page.add_style_tag(content=NO_TRANSITIONS)
+        result.axe["default"] = axe_severe(page)
+        if dark_too:  # only colours change with the scheme
+            page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+            result.axe["slate"] = axe_severe(page, SCHEME_RULES)
+        return result
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def visits(chromium_browser, site_server) -> dict[str, Visit]:
+    """Every page once; axe in the light scheme on each, and in the dark scheme (colour
+    rules) on one page of each type: for guides and labs the largest, which has the most
+    kinds of highlighted code (axe's contrast check takes seconds on a long guide)."""
+    paths = [*site_server.pages(), MISSING_PAGE]
+    site = site_server.site
+    largest: dict[str, tuple[int, str]] = {}
+    for path in paths:
+        html_file = site / (path + "index.html") if path != MISSING_PAGE else site / "404.html"
+        html = html_file.read_text(encoding="utf-8")
+        kind = "404" if path == MISSING_PAGE else page_type(path, html)
+        largest[kind] = max(largest.get(kind, (0, "")), (len(html), path))
+    dark = {path for _, path in largest.values()}
+    return {path: visit(chromium_browser, site_server, path, path in dark) for path in paths}
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0])
+
+
+def guides() -> dict[str, dict]:
+    return {p.stem: front_matter(p) for p in sorted((REPO / "docs" / "guides").glob("*.md"))}
+
+
+# --- every page ---------------------------------------------------------------------
+
+
+def test_every_page_type_was_visited(visits) -> None:
+    kinds = {v.kind for v in visits.values()}
+    assert {"landing", "guide", "tags", "404"} <= kinds, kinds
+
+
+def test_no_request_leaves_the_site(visits) -> None:
+    foreign = {p: v.recorder.foreign_requests() for p, v in visits.items()}
+    assert not {p: urls for p, urls in foreign.items() if urls}
+
+
+def test_no_console_errors(visits) -> None:
+    errors = {}
+    for path, v in visits.items():
+        found = v.recorder.console_errors
+        if path == MISSING_PAGE:  # Chromium logs the 404 status of the page itself
+            found = [e for e in found if "status of 404" not in e]
+        if found:
+            errors[path] = found
+    assert not errors
+
+
+def test_every_asset_loads(visits) -> None:
+    assert visits[""].status == 200
+    assert visits[MISSING_PAGE].status == 404
+    assert not {p: v.failed for p, v in visits.items() if v.failed}
+
+
+def test_no_serious_or_critical_accessibility_violations(visits) -> None:
+    severe = {
+        (path or "/", scheme): found
+        for path, v in visits.items()
+        for scheme, found in v.axe.items()
+        if found
+    }
+    assert not severe
+
+
+def test_page_weight_budget(visits, site_server) -> None:
+    lines = [
+        "First-visit weight of every page: the HTML and every response the page and its",
+        "workers received, gzip -6 per response except already-compressed formats",
+        f"({', '.join(('png', 'woff2', 'jpg'))}...), counted as sent. Budget: "
+        f"{PAGE_BUDGET // 1024} KB.",
+        "",
+        f"{'page':48} {'type':8} {'requests':>8} {'raw KB':>8} {'gzip KB':>8}",
+    ]
+    over = {}
+    for path, v in sorted(visits.items(), key=lambda item: item[1].kind):
+        raw = sum(r for r, _ in v.weights.values())
+        lines.append(
+            f"{'/' + path:48} {v.kind:8} {len(v.weights):>8} {raw / 1024:>8.1f} "
+            f"{v.total / 1024:>8.1f}"
+        )
+        if v.total > PAGE_BUDGET:
+            biggest = sorted(v.weights.items(), key=lambda item: -item[1][1])[:5]
+            over[path] = (v.total, [(urlsplit(u).path, s) for u, (_, s) in biggest])
+    index_file = site_server.site / "search" / "search_index.json"
+    if index_file.is_file():
+        body = index_file.read_bytes()
+        size = transfer_size(index_file.name, body) / 1024
+        lines.append(
+            f"\nNot in a first visit: search/search_index.json, {size:.1f} KB gzip, loaded"
+            " when the reader first focuses the search box (overrides/main.html)."
+        )
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "page-weight.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert not over, over
+
+
+def test_maths_is_rendered_by_katex(visits) -> None:
+    with_math = {p: v.state for p, v in visits.items() if v.state["math"]}
+    assert with_math, "no page has maths: the KaTeX check would prove nothing"
+    for path, state in with_math.items():
+        assert state["katex"] >= state["math"], path
+        assert not state["unrendered"], (path, state["unrendered"])
+
+
+def test_figures_load_and_have_alt_text(visits) -> None:
+    images = [(p, img) for p, v in visits.items() for img in v.state["images"]]
+    assert images, "no page shows a figure"
+    for path, img in images:
+        assert img["width"] > 0, (path, img["src"])
+        assert (img["alt"] or "").strip(), (path, img["src"])
+
+
+# --- the checks can fail ------------------------------------------------------------
+
+
+def test_a_cdn_request_is_caught(browser_context, site_server) -> None:
+    """A page that pulls a script from a CDN fails the origin check."""
+    landing = (site_server.site / "index.html").read_text(encoding="utf-8")
+    injected = landing.replace(
+        "</head>", '<script src="https://cdn.example.com/x.js"></script></head>', 1
+    )
+    page = browser_context.new_page()
+    recorder = Recorder(site_server.origin)
+    recorder.attach(page)
+    page.route(
+        site_server.url(),
+        lambda route: route.fulfill(body=injected, content_type="text/html; charset=utf-8"),
+    )
+    page.goto(site_server.url(), wait_until="networkidle")
+    assert recorder.foreign_requests() == ["https://cdn.example.com/x.js"]
+    assert any("cdn.example.com" in e or "ERR_BLOCKED" in e for e in recorder.console_errors)
+
+
+# --- interactions -------------------------------------------------------------------
+
+
+def guides_mentioning(site: Path, term: str) -> set[str]:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = set()
+    for doc in docs["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]).lower()
+        location = doc["location"].split("#")[0]
+        if location.startswith("guides/") and term in text:
+            found.add(location.split("/")[1])
+    return found
+
+
+@pytest.mark.parametrize("term", ["nested", "learning rate", "<title>"])
+def test_search_lists_a_guide_and_opens_it(browser_context, site_server, term) -> None:
+    metas = guides()
+    if term == "<title>":  # the title of the longest guide, whatever it is called today
+        slug = max(metas, key=lambda s: (REPO / "docs/guides" / f"{s}.md").stat().st_size)
+        term, expected = metas[slug]["title"], {slug}
+    else:
+        expected = guides_mentioning(site_server.site, term)
+    if not expected:
+        pytest.skip(f"no guide mentions {term!r} any more: pick another search term")
+    page = browser_context.new_page()
+    page.goto(site_server.url(), wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(term)  # Material searches on key events
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    listed = {urlsplit(h).path.removeprefix(site_server.prefix) for h in links}
+    listed = {p.split("/")[1] for p in listed if p.startswith("guides/")}
+    assert listed & expected, (term, listed, expected)
+    slug = sorted(listed & expected)[0]
+    page.locator(f".md-search-result__link[href*='guides/{slug}/']").first.click()
+    page.wait_for_url(re.compile(rf"/guides/{slug}/"))
+    assert page.locator("article h1").first.inner_text().strip() == metas[slug]["title"]
+
+
+def fenced_blocks(markdown: str) -> list[str]:
+    blocks = re.findall(r"^(`{3,})[^\n]*\n(.*?)^\1[ \t]*$", markdown, flags=re.M | re.S)
+    return [body.rstrip("\n") for _, body in blocks]
+
+
+def test_copy_button_copies_exactly_the_code(browser_context, site_server) -> None:
+    checked: dict[str, int] = {}  # language: pages checked (each click takes a moment)
+    for slug, _meta in guides().items():
+        html = (site_server.site / "guides" / slug / "index.html").read_text(encoding="utf-8")
+        if "<pre" not in html:
+            continue
+        source = (REPO / "docs/guides" / f"{slug}.md").read_text(encoding="utf-8")
+        sources = fenced_blocks(source)
+        page = browser_context.new_page()
+        page.goto(site_server.url(f"guides/{slug}/"), wait_until="networkidle")
+        blocks = page.locator("article div.highlight")
+        for index in range(blocks.count()):
+            block = blocks.nth(index)
+            language = (block.get_attribute("class") or "").split()[0].removeprefix("language-")
+            if checked.get(language, 0) >= 2 or not block.is_visible():  # hidden: in a tab
+                continue
+            checked[language] = checked.get(language, 0) + 1
+            shown = (
+                block.locator("code")
+                .evaluate(
+                    """code => { const c = code.cloneNode(true);
+                            c.querySelectorAll('.gp, .go').forEach(e => e.remove());
+                            return c.textContent; }"""
+                )
+                .rstrip("\n")
+            )
+            block.hover()
+            block.locator("button[data-md-type='copy'], button.md-clipboard").first.click()
+            copied = page.evaluate("navigator.clipboard.readText()").rstrip("\n")
+            where = f"{slug} block {index + 1} ({language})"
+            assert copied == shown, where
+            assert not copied.startswith(("$ ", ">>> ")), where
+            if language == "python":
+                assert copied in sources, f"{where}: not a block of the Markdown source"
+        page.close()
+        if checked and min(checked.values()) >= 2 and {"python", "console"} <= set(checked):
+            break
+    assert checked, "no guide has a code block with a copy button"
+
+
+def test_related_and_tag_links_resolve(browser_context, site_server) -> None:
+    page = browser_context.new_page()
+    checked = 0
+    for slug, meta in guides().items():
+        page.goto(site_server.url(f"guides/{slug}/"), wait_until="domcontentloaded")
+        related = page.eval_on_selector_all(
+            "#related-guides ~ ul a", "els => els.map(e => [e.href, e.textContent.trim()])"
+        )
+        tags = page.eval_on_selector_all("article a.md-tag", "els => els.map(e => e.href)")
+        assert len(tags) == len(meta["tags"]), slug
+        for href, text in related:
+            response = page.request.get(href)
+            assert response.ok, (slug, href)
+            assert f"<h1>{text}" in response.text() or text in response.text(), (slug, href)
+            checked += 1
+        for href in tags:
+            response = page.request.get(href)
+            assert response.ok, (slug, href)
+            assert f'id="{urlsplit(href).fragment}"' in response.text(), (slug, href)
+            checked += 1
+    assert checked, "no guide has a related-guide or tag link"
+    # And by clicking, as a reader does: a tag on a guide opens the tags index there.
+    first = next(iter(guides()))
+    page.goto(site_server.url(f"guides/{first}/"), wait_until="networkidle")
+    page.locator("a.md-tag").first.click()
+    page.wait_for_url(re.compile(r"/tags/#tag:"))
+    fragment = urlsplit(page.url).fragment
+    assert page.locator(f"[id='{fragment}']").count() == 1
+    for href in page.eval_on_selector_all("article a[href*='guides/']", "e => e.map(a => a.href)"):
+        assert page.request.get(href).ok, href
+
+
+def test_palette_toggle_switches_and_persists(browser_context, site_server) -> None:
+    page = browser_context.new_page()
+    slug = next(iter(guides()))
+    page.goto(site_server.url(f"guides/{slug}/"), wait_until="networkidle")
+
+    def scheme() -> str:
+        return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+    assert scheme() == "default"
+    page.locator("form[data-md-component='palette'] label:visible").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.reload(wait_until="networkidle")
+    assert scheme() == "slate"
+    page.locator(f"a.md-nav__link[href='{site_server.url()}']").first.click()  # instant nav
+    page.wait_for_url(site_server.url())
+    assert scheme() == "slate"
+    page.goto(site_server.url("tags/"), wait_until="networkidle")  # a full page load
+    assert scheme() == "slate"
+    page.locator("form[data-md-component='palette'] label:visible").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    page.reload(wait_until="networkidle")
+    assert scheme() == "default"
+
+
+def test_404_page_is_served_and_styled(browser_context, site_server) -> None:
+    page = browser_context.new_page()
+    response = page.goto(site_server.url("guides/no-such-guide/"), wait_until="networkidle")
+    assert response.status == 404
+    assert "404" in page.locator("article h1").inner_text()
+    header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).position")
+    assert header == "sticky", "Material's stylesheet is not applied to the 404 page"
+    assert page.locator(".md-search__input").count() == 1
+
+
+# --- labs (notebooks rendered by mkdocs-jupyter) --------------------------------------
+
+
+def lab_pages(site: Path) -> list[str]:
+    found = []
+    for html in sorted(site.rglob("*.html")):
+        if is_lab(html.read_text(encoding="utf-8")):
+            found.append(html.relative_to(site).as_posix().removesuffix("index.html"))
+    return found
+
+
+def test_labs_show_outputs_and_their_downloads_work(browser_context, site_server) -> None:
+    labs = lab_pages(site_server.site)
+    if not labs:
+        pytest.skip("no lab pages yet (no page with a jp-Notebook/jupyter-wrapper)")
+    page = browser_context.new_page()
+    for path in labs:
+        page.goto(site_server.url(path), wait_until="networkidle")
+        outputs = page.locator(".jp-OutputArea-output")
+        assert outputs.count() > 0, f"{path}: no cell output is shown"
+        assert any(outputs.nth(i).is_visible() for i in range(outputs.count())), path
+        downloads = page.eval_on_selector_all(
+            "a[download], a[href$='.ipynb'], a[href$='.py']", "els => els.map(e => e.href)"
+        )
+        assert downloads, f"{path}: no download link"
+        for href in downloads:
+            response = page.request.get(urljoin(page.url, href))
+            assert response.ok and len(response.body()) > 0, (path, href)
