@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-fast test-browser screenshots lint format update-outputs new-guide lock clean
+.PHONY: help install serve build test test-fast test-browser screenshots lint format update-outputs new-guide benchmark lock clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,7 @@ build: $(STAMP) ## Build the site into site/ (fails on any warning)
 
 test: $(STAMP) ## Run every test: lint, code blocks, package, build, browser
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet src tests docs_hooks conftest.py
 	$(BIN)/mkdocs build --strict
 	TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist loadfile
 
@@ -53,6 +54,9 @@ test-browser: $(STAMP) ## Build, then run only the browser, link and page-weight
 screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (light, dark), labs
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m tests.browser_support site screenshots
+
+benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shipped in src/tuninglab/data/
+	$(BIN)/python -m tuninglab benchmark
 
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check .
