@@ -202,12 +202,17 @@ def run_grid(problem: Problem, budget: int, seed: int) -> RunResult:
     max_configs = budget // problem.n_splits
     grid = problem.space.coarsened(max_configs).to_grid(max_size=max_configs)
     search = GridSearchCV(problem.make_estimator(), grid, **_search_options(problem))
+    return _fit_and_replay(search, problem, "grid", seed)
+
+
+def _fit_and_replay(search, problem: Problem, name: str, seed: int) -> RunResult:
+    """Fit a scikit-learn search and turn its ``cv_results_`` into a :class:`RunResult`."""
     X, y = problem.load()
     search.fit(X, y)
     trace = _Trace()
     trace.n_configs = len(search.cv_results_["params"])
     _replay(trace, search.cv_results_, problem.n_splits, len(y))
-    return trace.result("grid", seed)
+    return trace.result(name, seed)
 
 
 def run_random(problem: Problem, budget: int, seed: int) -> RunResult:
@@ -228,12 +233,7 @@ def run_random(problem: Problem, budget: int, seed: int) -> RunResult:
         random_state=seed,
         **_search_options(problem),
     )
-    X, y = problem.load()
-    search.fit(X, y)
-    trace = _Trace()
-    trace.n_configs = len(search.cv_results_["params"])
-    _replay(trace, search.cv_results_, problem.n_splits, len(y))
-    return trace.result("random", seed)
+    return _fit_and_replay(search, problem, "random", seed)
 
 
 @dataclass(frozen=True)
