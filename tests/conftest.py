@@ -41,6 +41,29 @@ def build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_pytest(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run pytest (with this repository's settings) on one file, in a fresh process."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(path),
+            "-p",
+            "no:xdist",
+            "-q",
+            "--rootdir",
+            str(REPO),
+            "-c",
+            str(REPO / "pyproject.toml"),
+            *args,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+
+
 def make_project(root: Path, guides: dict[str, str]) -> Path:
     """A throwaway copy of the site config whose docs/ holds only the given guides.
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from pytest_codeblocks import extract_from_file
+
+from tests.conftest import run_pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MARKDOWN = sorted(
@@ -103,28 +103,6 @@ values = [1, 2]
 print(values[5])
 ```
 """
-
-
-def run_pytest(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(path),
-            "-p",
-            "no:xdist",
-            "-q",
-            "--rootdir",
-            str(REPO),
-            "-c",
-            str(REPO / "pyproject.toml"),
-            *args,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
 
 
 def test_failures_name_file_and_line_and_update_outputs_fixes_them() -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from docs_hooks.new_guide import SECTION, add_to_nav, main
-from tests.conftest import REPO, build, guide, make_project
+from tests.conftest import REPO, build, guide, make_project, run_pytest
 
 TEMPLATE = REPO / "docs_hooks" / "guide_template.md"
 
@@ -30,24 +28,7 @@ def test_template_code_blocks_pass(tmp_path: Path) -> None:
     target = REPO / ".cache" / "selftest" / "template-guide.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(TEMPLATE, target)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(target),
-            "-p",
-            "no:xdist",
-            "-q",
-            "-c",
-            str(REPO / "pyproject.toml"),
-            "--rootdir",
-            str(REPO),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = run_pytest(target)
     assert "2 passed" in result.stdout, result.stdout
 
 
