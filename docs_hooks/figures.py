@@ -40,7 +40,8 @@ def figure_blocks(md_path: Path) -> list[tuple[int, str]]:
     ]
 
 
-def _package_fingerprint() -> str:
+def package_fingerprint() -> str:
+    """Hash of everything a figure block may import from this repository."""
     digest = hashlib.sha256()
     package = REPO / "src" / "tuninglab"
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
@@ -51,23 +52,24 @@ def _package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(blocks: list[tuple[int, str]]) -> str:
+def cache_key(blocks: list[tuple[int, str]], fingerprint: str) -> str:
     """Changes when a figure block's code or anything it may import changes."""
-    digest = hashlib.sha256(_package_fingerprint().encode())
+    digest = hashlib.sha256(fingerprint.encode())
     for _line, code in blocks:
         digest.update(code.encode())
     return digest.hexdigest()[:16]
 
 
-def draw(md_path: Path, cache_root: Path, shown_as: str) -> dict[str, Path]:
+def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> dict[str, Path]:
     """Draw (or reuse) the figures of one page; map file name -> path of the drawn file.
 
-    ``shown_as`` is the page's path as error messages should name it.
+    ``shown_as`` is the page's path as error messages should name it; ``fingerprint``
+    is :func:`package_fingerprint`, computed once per build.
     """
     blocks = figure_blocks(md_path)
     if not blocks:
         return {}
-    out_dir = cache_root / md_path.stem / cache_key(blocks)
+    out_dir = cache_root / md_path.stem / cache_key(blocks, fingerprint)
     if not out_dir.is_dir():
         staging = out_dir.with_name(out_dir.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)

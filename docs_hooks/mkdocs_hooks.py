@@ -66,9 +66,12 @@ def on_files(files: Files, config) -> Files:
 
 def _add_figures(files: Files, config) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "figures"
+    fingerprint = figures.package_fingerprint()
     for page in list(files.documentation_pages()):
         try:
-            drawn = figures.draw(Path(page.abs_src_path), cache, _rel(config, page.abs_src_path))
+            drawn = figures.draw(
+                Path(page.abs_src_path), cache, _rel(config, page.abs_src_path), fingerprint
+            )
         except figures.FigureError as error:
             raise PluginError(str(error)) from None
         folder = page.src_uri.rsplit("/", 1)[0] + "/" if "/" in page.src_uri else ""
