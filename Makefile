@@ -18,7 +18,9 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-fast test-browser screenshots lint format update-outputs new-guide benchmark lock clean
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lint format update-outputs new-guide benchmark lock clean
+LINTED := src tests docs_hooks conftest.py
+PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist loadfile
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,11 +40,16 @@ serve: $(STAMP) ## Build the site and serve it with live reload at http://127.0.
 build: $(STAMP) ## Build the site into site/ (fails on any warning)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP) ## Run every test: lint, code blocks, package, build, browser
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --quiet src tests docs_hooks conftest.py
+test: $(STAMP) lint ## Run every test: lint, build, code blocks, package, site, browser (reuses unchanged passes; CI=true runs all)
 	$(BIN)/mkdocs build --strict
-	TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist loadfile
+	$(PYTEST_ALL)
+
+test-all: ## Like `make test`, but run every test from scratch, as CI does
+	CI=true $(MAKE) test
+
+test-shuffled: $(STAMP) ## Build, then run the whole suite three times in random orders, from scratch
+	$(BIN)/mkdocs build --strict
+	for run in 1 2 3; do $(PYTEST_ALL) --no-result-cache -p randomly --randomly-dont-reset-seed -q || exit 1; done
 
 test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=docs/guides/x.md
 	$(BIN)/pytest $(or $(T),docs tests) -x -p no:xdist
@@ -59,12 +66,12 @@ benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shippe
 	$(BIN)/python -m tuninglab benchmark
 
 lint: $(STAMP) ## Check style with ruff
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests docs_hooks conftest.py
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet $(LINTED)
 
 format: $(STAMP) ## Fix style with ruff
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format src tests docs_hooks conftest.py
+	$(BIN)/ruff format $(LINTED)
 
 update-outputs: $(STAMP) ## Re-run blocks with an expected output and rewrite stale outputs
 	$(BIN)/pytest $(or $(T),docs) -p no:xdist -q --update-outputs

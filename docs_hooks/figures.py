@@ -18,24 +18,25 @@ import os
 import shutil
 import subprocess
 import sys
-import traceback
 from pathlib import Path
 
-from pytest_codeblocks import extract_from_file
+from docs_hooks import blocks
 
 REPO = Path(__file__).resolve().parent.parent
 FIGURE_SUFFIXES = {".svg", ".png"}
+STARTUP_SECONDS = 30
+"""Allowance for starting Python and importing libraries before the first block runs."""
 
 
 class FigureError(RuntimeError):
     """A figure block failed to run or saved nothing."""
 
 
-def figure_blocks(md_path: Path) -> list[tuple[int, str]]:
-    """The ``(line, code)`` of every python block on a page that saves a figure."""
+def figure_blocks(md_path: Path, where: str | None = None) -> list[blocks.Block]:
+    """Every python block on a page (with its continuations) that saves a figure."""
     return [
-        (block.lineno, block.code)
-        for block in extract_from_file(md_path)
+        block
+        for block in blocks.parse(md_path, where)
         if block.syntax == "python" and "savefig(" in block.code
     ]
 
@@ -46,17 +47,17 @@ def package_fingerprint() -> str:
     package = REPO / "src" / "tuninglab"
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
         digest.update(path.read_bytes())
-    for name in ("requirements.lock", "docs_hooks/figures.py"):
+    for name in ("requirements.lock", "docs_hooks/figures.py", "docs_hooks/blocks.py"):
         if (REPO / name).exists():
             digest.update((REPO / name).read_bytes())
     return digest.hexdigest()
 
 
-def cache_key(blocks: list[tuple[int, str]], fingerprint: str) -> str:
-    """Changes when a figure block's code or anything it may import changes."""
+def cache_key(figure_blocks: list[blocks.Block], fingerprint: str) -> str:
+    """Changes when a figure block's code, time limit or anything it may import changes."""
     digest = hashlib.sha256(fingerprint.encode())
-    for _line, code in blocks:
-        digest.update(code.encode())
+    for block in figure_blocks:
+        digest.update(f"{block.line}:{block.timeout}:{block.code}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -66,22 +67,42 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
     ``shown_as`` is the page's path as error messages should name it; ``fingerprint``
     is :func:`package_fingerprint`, computed once per build.
     """
-    blocks = figure_blocks(md_path)
-    if not blocks:
+    try:
+        found = figure_blocks(md_path, shown_as)
+    except blocks.BlockError as error:
+        raise FigureError(str(error)) from None
+    if not found:
         return {}
-    out_dir = cache_root / md_path.stem / cache_key(blocks, fingerprint)
+    page_dir = hashlib.sha256(shown_as.encode()).hexdigest()[:8] + "-" + md_path.stem
+    out_dir = cache_root / page_dir / cache_key(found, fingerprint)
     if not out_dir.is_dir():
         staging = out_dir.with_name(out_dir.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        env = dict(os.environ, MPLBACKEND="Agg", SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
-        result = subprocess.run(
-            [sys.executable, "-m", "docs_hooks.figures", str(md_path), str(staging), shown_as],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
+        env = dict(
+            os.environ,
+            MPLBACKEND="Agg",
+            SOURCE_DATE_EPOCH="0",
+            PYTHONHASHSEED="0",
+            OMP_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            MPLCONFIGDIR=str(cache_root.parent / "matplotlib"),
         )
+        budget = sum(block.timeout for block in found) + STARTUP_SECONDS
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "docs_hooks.figures", str(md_path), str(staging), shown_as],
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=budget,
+            )
+        except subprocess.TimeoutExpired:
+            raise FigureError(
+                f"{shown_as}: drawing its figures ran over {budget:g} s and was stopped"
+            ) from None
         if result.returncode != 0:
             raise FigureError(result.stderr.strip() or result.stdout.strip())
         for stale in out_dir.parent.iterdir():  # earlier drawings of this page
@@ -91,37 +112,23 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
     return {path.name: path for path in sorted(out_dir.iterdir()) if path.suffix in FIGURE_SUFFIXES}
 
 
-def _failing_line(md_path: Path, error: BaseException, default: int) -> int:
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(md_path)]
-    return frames[-1].lineno if frames and frames[-1].lineno else default
-
-
 def _run_page(md_path: Path, out_dir: Path, shown_as: str) -> None:
     """Run every figure block of a page in ``out_dir``, each in fresh globals."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     svg_settings = {"svg.hashsalt": "tuninglab", "svg.fonttype": "none"}
-
-    os.chdir(out_dir)
-    for line, code in figure_blocks(md_path):
+    for block in figure_blocks(md_path, shown_as):
         matplotlib.rcdefaults()  # a block may change the style (Optuna's plots do)
         matplotlib.rcParams.update(svg_settings)
         before = set(out_dir.iterdir())
-        source = "\n" * line + code
         try:
-            exec(compile(source, str(md_path), "exec"), {"__name__": "__main__"})
-        except Exception as error:
-            where = f"{shown_as}:{_failing_line(md_path, error, line + 1)}"
-            raise SystemExit(
-                f"{where}: figure block failed: {type(error).__name__}: {error}"
-            ) from error
-        finally:
-            plt.close("all")
-        if not set(out_dir.iterdir()) - before:
-            raise SystemExit(f"{shown_as}:{line}: block calls savefig() but saved no file")
+            blocks.run_block(block, shown_as, workdir=out_dir)
+        except blocks.BlockError as error:
+            message = str(error).replace(": code block raised", ": figure block raised")
+            raise SystemExit(message) from None
+        if not {p for p in out_dir.iterdir() if p.suffix in FIGURE_SUFFIXES} - before:
+            raise SystemExit(f"{shown_as}:{block.line}: block calls savefig() but saved no file")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ and the field that is wrong.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,8 @@ class Guide:
 def split_front_matter(text: str) -> tuple[str | None, int]:
     """Return the YAML between the opening and closing ``---`` and its closing line.
 
-    Returns ``(None, 0)`` when the file does not start with a front-matter block.
+    Returns ``(None, 0)`` when the file does not start with a front-matter block, and
+    ``(None, -1)`` when it opens one that is never closed.
     """
     lines = text.splitlines()
     if not lines or lines[0].strip() != _FENCE:
@@ -70,7 +72,7 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == _FENCE:
             return "\n".join(lines[1 : number - 1]), number
-    return None, 0
+    return None, -1
 
 
 def _field_lines(yaml_text: str) -> dict[str, int]:
@@ -85,7 +87,16 @@ def _field_lines(yaml_text: str) -> dict[str, int]:
 
 def parse_guide(path: Path, text: str, rel_path: str) -> tuple[Guide | None, list[Problem]]:
     """Parse and check one guide's front matter; return the guide or the problems found."""
-    yaml_text, _end = split_front_matter(text)
+    yaml_text, end = split_front_matter(text)
+    if end == -1:
+        return None, [
+            Problem(
+                rel_path,
+                1,
+                "front matter opened by '---' on line 1 has no closing '---' line; "
+                "end the YAML block with a line that holds only ---",
+            )
+        ]
     if yaml_text is None:
         return None, [
             Problem(rel_path, 1, "no front matter: a guide starts with a '---' YAML block")
@@ -154,14 +165,7 @@ def check_links(guides: dict[str, Guide], allowed_tags: set[str]) -> list[Proble
         tag_line = guide.field_lines.get("tags", 1)
         for tag in guide.tags:
             if allowed_tags and tag not in allowed_tags:
-                problems.append(
-                    Problem(
-                        guide.path,
-                        tag_line,
-                        f"field 'tags': unknown tag {tag!r}; allowed tags are listed under "
-                        "plugins.tags.tags_allowed in mkdocs.yml",
-                    )
-                )
+                problems.append(Problem(guide.path, tag_line, _unknown_tag(str(tag), allowed_tags)))
         related_line = guide.field_lines.get("related", 1)
         for slug in guide.related:
             if slug == guide.slug:
@@ -182,11 +186,17 @@ def check_links(guides: dict[str, Guide], allowed_tags: set[str]) -> list[Proble
     return problems
 
 
-def _closest(slug: str, guides: dict[str, Guide]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(slug, list(guides), n=1)
+def _closest(name: str, choices) -> str:
+    match = difflib.get_close_matches(name, sorted(choices), n=1)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _unknown_tag(tag: str, allowed_tags: set[str]) -> str:
+    return (
+        f"field 'tags': unknown tag {tag!r}{_closest(tag, allowed_tags)}; allowed tags: "
+        f"{', '.join(sorted(allowed_tags))} (add a new one under plugins.tags.tags_allowed "
+        "in mkdocs.yml)"
+    )
 
 
 def load_guides(files: list[tuple[Path, str]], allowed_tags: set[str]) -> dict[str, Guide]:

@@ -85,3 +85,45 @@ def missing_alt_text(rel_path: str, text: str) -> list[Problem]:
                 Problem(rel_path, number, "image has no alt text: say what the figure shows")
             )
     return problems
+
+
+def template_placeholders(template: str) -> list[str]:
+    """The lines of the guide template that a finished guide must have replaced.
+
+    Those are its prose lines of five words or more (outside code and headings) and the
+    values of its ``title`` and ``description`` fields.
+    """
+    found, in_code = [], False
+    for line in template.splitlines():
+        text = line.strip()
+        if _FENCE_RE.match(line):
+            in_code = not in_code
+            continue
+        if in_code or text.startswith(("#", "<!--")):
+            continue
+        for name in ("title:", "description:"):
+            if text.startswith(name):
+                text = text.removeprefix(name).strip()
+        if len(text.split()) >= 5:
+            found.append(text)
+    return found
+
+
+def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list[Problem]:
+    """Lines of a guide that still hold placeholder text from the template."""
+    problems, in_code = [], False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE_RE.match(line):
+            in_code = not in_code
+            continue
+        hit = next((p for p in placeholders if not in_code and p in line), None)
+        if hit:
+            problems.append(
+                Problem(
+                    rel_path,
+                    number,
+                    f"placeholder text from the guide template is still here ({hit[:50]!r}…): "
+                    "replace it with the guide's own words",
+                )
+            )
+    return problems

@@ -2,8 +2,9 @@
 
 Registered in ``mkdocs.yml`` under ``hooks:``. On every build they:
 
-* validate every guide's front matter (fields, types, difficulty, tags, related slugs)
-  and every page's image alt text, failing with ``file:line: problem``;
+* validate every guide's front matter (fields, types, difficulty, tags, related slugs),
+  every page's image alt text, Python-looking fences that would never run, template
+  placeholder text and every internal link and anchor, failing with ``file:line: problem``;
 * draw the figures that guides' code blocks save (see ``docs_hooks.figures``);
 * add a difficulty badge, reading time and a "verified with" versions line under each
   guide's title, and a "Related guides" section with links in both directions.
@@ -19,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docs_hooks import figures, guide_pages  # noqa: E402
+from docs_hooks import blocks, figures, guide_pages, links  # noqa: E402
 from docs_hooks.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
@@ -51,12 +52,18 @@ def on_files(files: Files, config) -> Files:
     except FrontMatterError as error:
         raise PluginError(str(error)) from None
 
-    problems = []
+    problems: list[str] = []
+    template = (Path(__file__).resolve().parent / "guide_template.md").read_text(encoding="utf-8")
+    placeholders = guide_pages.template_placeholders(template)
     for page in files.documentation_pages():
+        rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
-        problems += guide_pages.missing_alt_text(_rel(config, page.abs_src_path), text)
+        problems += [str(p) for p in guide_pages.missing_alt_text(rel, text)]
+        problems += blocks.silent_fences(Path(page.abs_src_path), rel)
+        if page.src_uri.startswith(GUIDES_DIR):
+            problems += [str(p) for p in guide_pages.placeholders_left(rel, text, placeholders)]
     if problems:
-        raise PluginError("\n".join(str(problem) for problem in problems))
+        raise PluginError("\n".join(problems))
 
     _state["guides"] = guides
     _state["verified"] = guide_pages.versions_line()
@@ -83,6 +90,25 @@ def _add_figures(files: Files, config) -> None:
                     "or clashes with a file in docs/"
                 )
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+
+def on_env(env, config, files: Files):
+    """Once every page is rendered: check each internal link and anchor, with its line."""
+    pages = {
+        f.src_uri: set(f.page.present_anchor_ids or ())
+        for f in files.documentation_pages()
+        if f.page is not None
+    }
+    others = {f.src_uri for f in files if not f.is_documentation_page()}
+    problems = []
+    for uri in sorted(pages):
+        file = files.get_file_from_path(uri)
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        for line, message in links.check_page(uri, text, pages, others):
+            problems.append(f"{_rel(config, file.abs_src_path)}:{line}: {message}")
+    if problems:
+        raise PluginError("broken links:\n" + "\n".join(problems))
+    return env
 
 
 def _guide_for(page) -> Guide | None:

@@ -12,6 +12,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+BUILD_TIMEOUT = 240
+"""Seconds a throwaway build may take before the test fails (a hang fails by name)."""
+PYTEST_TIMEOUT = 180
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +41,7 @@ def build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
+        timeout=BUILD_TIMEOUT,
     )
 
 
@@ -56,11 +60,13 @@ def run_pytest(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             str(REPO),
             "-c",
             str(REPO / "pyproject.toml"),
+            "--no-result-cache",
             *args,
         ],
         cwd=REPO,
         capture_output=True,
         text=True,
+        timeout=PYTEST_TIMEOUT,
     )
 
 

@@ -11,6 +11,8 @@ from tuninglab.search import benchmark, benchmark_is_current
 from tuninglab.search.benchmark import check_claim, differences, format_benchmark
 
 REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.depends_on("src/tuninglab")
+
 COMMITTED = REPO / "src" / "tuninglab" / "data" / "benchmark.json"
 
 
@@ -87,9 +89,46 @@ def test_format_benchmark_shows_every_dataset(committed):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_committed_benchmark_is_current():
     stale = benchmark_is_current(COMMITTED)
     assert stale == [], (
         "src/tuninglab/data/benchmark.json is out of date; regenerate it with "
         f"`{benchmark.COMMAND}`:\n" + "\n".join(stale[:20])
     )
+
+
+def _perturb(value, relative: float, rng):
+    """Every float of a JSON value moved by up to ``relative`` of itself."""
+    if isinstance(value, dict):
+        return {key: _perturb(item, relative, rng) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_perturb(item, relative, rng) for item in value]
+    if isinstance(value, float):
+        return value * (1 + relative * rng.choice([-1.0, 1.0]))
+    return value
+
+
+def test_last_bit_differences_between_machines_are_tolerated(committed):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for relative in (2.2e-16, 1e-14, 1e-11):  # one ulp, a log round-trip, well within
+        assert differences(committed, _perturb(committed, relative, rng)) == []
+
+
+def test_differences_beyond_the_tolerance_are_reported(committed):
+    import numpy as np
+
+    moved = _perturb(committed, 1e-7, np.random.default_rng(0))
+    found = differences(committed, moved)
+    assert found and all(": committed " in line and ", now " in line for line in found)
+    assert any("best_params" in line for line in found)
+
+
+def test_integers_strings_and_booleans_compare_exactly():
+    assert differences({"n": 3}, {"n": 4}) == ["n: committed 3, now 4"]
+    assert differences({"s": "a"}, {"s": "b"}) == ["s: committed 'a', now 'b'"]
+    assert differences({"b": True}, {"b": 1}) == ["b: committed True, now 1"]
+    assert differences({"x": 1.0}, {"x": 1.0 + 1e-12}) == []
+    assert differences({"x": 1.0}, {"x": "1.0"}) == ["x: committed 1.0, now '1.0'"]

@@ -124,21 +124,66 @@ def visit(browser, server, path: str, dark_too: bool) -> Visit:
         context.close()
 
 
-@pytest.fixture(scope="module")
-def visits(chromium_browser, site_server) -> dict[str, Visit]:
-    """Every page once; axe in the light scheme on each, and in the dark scheme (colour
-    rules) on one page of each type: for guides and labs the largest, which has the most
-    kinds of highlighted code (axe's contrast check takes seconds on a long guide)."""
-    paths = [*site_server.pages(), MISSING_PAGE]
-    site = site_server.site
+def source_pages() -> list[str]:
+    """Every page the site should have, as a path under the site root, from docs/."""
+    found = []
+    for md in sorted((REPO / "docs").rglob("*.md")):
+        rel = md.relative_to(REPO / "docs").with_suffix("").as_posix()
+        found.append("" if rel == "index" else rel.removesuffix("index") + "/")
+    return found
+
+
+def html_file(path: str) -> str:
+    """The built file of a page path, relative to the site root."""
+    return "404.html" if path == MISSING_PAGE else path + "index.html"
+
+
+def kind_of(path: str) -> str:
+    if path == MISSING_PAGE:
+        return "404"
+    if path == "":
+        return "landing"
+    return path.split("/")[0].removesuffix("s") if "/" in path.rstrip("/") else path.rstrip("/")
+
+
+def dark_checked() -> set[str]:
+    """The page of each kind whose source is largest (most kinds of highlighted code):
+    axe's colour rules run on it in the dark scheme too (they take seconds a page)."""
     largest: dict[str, tuple[int, str]] = {}
-    for path in paths:
-        html_file = site / (path + "index.html") if path != MISSING_PAGE else site / "404.html"
-        html = html_file.read_text(encoding="utf-8")
-        kind = "404" if path == MISSING_PAGE else page_type(path, html)
-        largest[kind] = max(largest.get(kind, (0, "")), (len(html), path))
-    dark = {path for _, path in largest.values()}
-    return {path: visit(chromium_browser, site_server, path, path in dark) for path in paths}
+    for path in source_pages():
+        rel = "index.md" if path == "" else path.rstrip("/") + ".md"
+        size = (REPO / "docs" / rel).stat().st_size if (REPO / "docs" / rel).exists() else 0
+        kind = kind_of(path)
+        largest[kind] = max(largest.get(kind, (0, "")), (size, path))
+    return {path for _, path in largest.values()} | {MISSING_PAGE}
+
+
+PAGES = [*source_pages(), MISSING_PAGE]
+DARK = dark_checked()
+_visits: dict[str, Visit] = {}
+
+
+def each_page(test):
+    """Run ``test`` once per page; its pass is reused while that page and the shared
+    assets are unchanged (see tests/harness/result_cache.py)."""
+    params = [
+        pytest.param(
+            path,
+            id=path or "/",
+            marks=pytest.mark.depends_on(site_pages=(html_file(path),), site_assets=True),
+        )
+        for path in PAGES
+    ]
+    return pytest.mark.parametrize("page_visit", params, indirect=True)(test)
+
+
+@pytest.fixture
+def page_visit(request, chromium_browser, site_server) -> Visit:
+    """One first visit of a page (shared by the checks of that page in this worker)."""
+    path = request.param
+    if path not in _visits:
+        _visits[path] = visit(chromium_browser, site_server, path, path in DARK)
+    return _visits[path]
 
 
 def front_matter(path: Path) -> dict:
@@ -152,94 +197,96 @@ def guides() -> dict[str, dict]:
 # --- every page ---------------------------------------------------------------------
 
 
-def test_every_page_type_was_visited(visits) -> None:
-    kinds = {v.kind for v in visits.values()}
-    assert {"landing", "guide", "tags", "404"} <= kinds, kinds
+@pytest.mark.depends_on("docs", site=True)
+def test_every_built_page_is_checked_and_every_kind_exists(site_server) -> None:
+    assert sorted(site_server.pages()) == sorted(source_pages())
+    kinds = {kind_of(path) for path in PAGES}
+    assert {"landing", "guide", "tags", "glossary", "404"} <= kinds, kinds
 
 
-def test_no_request_leaves_the_site(visits) -> None:
-    foreign = {p: v.recorder.foreign_requests() for p, v in visits.items()}
-    assert not {p: urls for p, urls in foreign.items() if urls}
+@each_page
+def test_no_request_leaves_the_site(page_visit) -> None:
+    assert page_visit.recorder.foreign_requests() == []
 
 
-def test_no_console_errors(visits) -> None:
-    errors = {}
-    for path, v in visits.items():
-        found = v.recorder.console_errors
-        if path == MISSING_PAGE:  # Chromium logs the 404 status of the page itself
-            found = [e for e in found if "status of 404" not in e]
-        if found:
-            errors[path] = found
-    assert not errors
+@each_page
+def test_no_console_errors(page_visit) -> None:
+    found = page_visit.recorder.console_errors
+    if page_visit.path == MISSING_PAGE:  # Chromium logs the 404 status of the page itself
+        found = [e for e in found if "status of 404" not in e]
+    assert found == []
 
 
-def test_every_asset_loads(visits) -> None:
-    assert visits[""].status == 200
-    assert visits[MISSING_PAGE].status == 404
-    assert not {p: v.failed for p, v in visits.items() if v.failed}
+@each_page
+def test_page_and_every_asset_load(page_visit) -> None:
+    assert page_visit.status == (404 if page_visit.path == MISSING_PAGE else 200)
+    assert page_visit.failed == []
 
 
-def test_no_serious_or_critical_accessibility_violations(visits) -> None:
-    severe = {
-        (path or "/", scheme): found
-        for path, v in visits.items()
-        for scheme, found in v.axe.items()
-        if found
-    }
-    assert not severe
+@each_page
+def test_no_serious_or_critical_accessibility_violations(page_visit) -> None:
+    assert {scheme: found for scheme, found in page_visit.axe.items() if found} == {}
+    assert ("slate" in page_visit.axe) == (page_visit.path in DARK)
 
 
-def test_page_weight_budget(visits, site_server) -> None:
+@each_page
+def test_page_weight_budget(page_visit) -> None:
+    record_weight(page_visit)
+    biggest = sorted(page_visit.weights.items(), key=lambda item: -item[1][1])[:5]
+    assert page_visit.total <= PAGE_BUDGET, (
+        f"/{page_visit.path}: {page_visit.total / 1024:.1f} KB gzip on a first visit, over "
+        f"the {PAGE_BUDGET // 1024} KB budget; largest: "
+        + ", ".join(f"{urlsplit(u).path} {s / 1024:.1f} KB" for u, (_, s) in biggest)
+    )
+
+
+def record_weight(v: Visit) -> None:
+    """Keep each page's weight in .cache/reports/page-weight.json and the table beside it."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    store = REPORTS / "page-weight.json"
+    rows = json.loads(store.read_text(encoding="utf-8")) if store.is_file() else {}
+    raw = sum(r for r, _ in v.weights.values())
+    rows[v.path] = [v.kind, len(v.weights), round(raw / 1024, 1), round(v.total / 1024, 1)]
+    rows = {path: row for path, row in rows.items() if path in PAGES}
+    store.write_text(json.dumps(rows, indent=1, sort_keys=True), encoding="utf-8")
     lines = [
         "First-visit weight of every page: the HTML and every response the page and its",
         "workers received, gzip -6 per response except already-compressed formats",
-        f"({', '.join(('png', 'woff2', 'jpg'))}...), counted as sent. Budget: "
-        f"{PAGE_BUDGET // 1024} KB.",
+        f"(png, woff2, jpg...), counted as sent. Budget: {PAGE_BUDGET // 1024} KB.",
         "",
         f"{'page':48} {'type':8} {'requests':>8} {'raw KB':>8} {'gzip KB':>8}",
     ]
-    over = {}
-    for path, v in sorted(visits.items(), key=lambda item: item[1].kind):
-        raw = sum(r for r, _ in v.weights.values())
-        lines.append(
-            f"{'/' + path:48} {v.kind:8} {len(v.weights):>8} {raw / 1024:>8.1f} "
-            f"{v.total / 1024:>8.1f}"
-        )
-        if v.total > PAGE_BUDGET:
-            biggest = sorted(v.weights.items(), key=lambda item: -item[1][1])[:5]
-            over[path] = (v.total, [(urlsplit(u).path, s) for u, (_, s) in biggest])
-    index_file = site_server.site / "search" / "search_index.json"
-    if index_file.is_file():
-        body = index_file.read_bytes()
-        size = transfer_size(index_file.name, body) / 1024
-        lines.append(
-            f"\nNot in a first visit: search/search_index.json, {size:.1f} KB gzip, loaded"
-            " when the reader first focuses the search box (overrides/main.html)."
-        )
-    REPORTS.mkdir(parents=True, exist_ok=True)
+    for path, (kind, requests, raw_kb, gzip_kb) in sorted(rows.items(), key=lambda r: r[1][0]):
+        lines.append(f"{'/' + path:48} {kind:8} {requests:>8} {raw_kb:>8} {gzip_kb:>8}")
     (REPORTS / "page-weight.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert not over, over
 
 
-def test_maths_is_rendered_by_katex(visits) -> None:
-    with_math = {p: v.state for p, v in visits.items() if v.state["math"]}
-    assert with_math, "no page has maths: the KaTeX check would prove nothing"
-    for path, state in with_math.items():
-        assert state["katex"] >= state["math"], path
-        assert not state["unrendered"], (path, state["unrendered"])
+@each_page
+def test_maths_is_rendered_by_katex(page_visit) -> None:
+    state = page_visit.state
+    assert state["katex"] >= state["math"]
+    assert state["unrendered"] == []
 
 
-def test_figures_load_and_have_alt_text(visits) -> None:
-    images = [(p, img) for p, v in visits.items() for img in v.state["images"]]
-    assert images, "no page shows a figure"
-    for path, img in images:
-        assert img["width"] > 0, (path, img["src"])
-        assert (img["alt"] or "").strip(), (path, img["src"])
+@each_page
+def test_figures_load_and_have_alt_text(page_visit) -> None:
+    for img in page_visit.state["images"]:
+        assert img["width"] > 0, img["src"]
+        assert (img["alt"] or "").strip(), img["src"]
+
+
+@pytest.mark.depends_on("docs", site=True)
+def test_some_page_has_maths_and_some_a_figure(site_server) -> None:
+    """The per-page maths and figure checks would pass vacuously on a site without any."""
+    pages = [(site_server.site / html_file(p)).read_text(encoding="utf-8") for p in PAGES]
+    assert any('class="arithmatex"' in page for page in pages)
+    assert any("<img " in page for page in pages)
 
 
 # --- the checks can fail ------------------------------------------------------------
 
 
+@pytest.mark.depends_on(site_pages=("index.html",), site_assets=True)
 def test_a_cdn_request_is_caught(browser_context, site_server) -> None:
     """A page that pulls a script from a CDN fails the origin check."""
     landing = (site_server.site / "index.html").read_text(encoding="utf-8")
@@ -272,6 +319,9 @@ def guides_mentioning(site: Path, term: str) -> set[str]:
     return found
 
 
+@pytest.mark.depends_on(
+    "docs/guides", site_pages=("index.html", "search", "guides"), site_assets=True
+)
 @pytest.mark.parametrize("term", ["nested", "learning rate", "<title>"])
 def test_search_lists_a_guide_and_opens_it(browser_context, site_server, term) -> None:
     metas = guides()
@@ -302,6 +352,7 @@ def fenced_blocks(markdown: str) -> list[str]:
     return [body.rstrip("\n") for _, body in blocks]
 
 
+@pytest.mark.depends_on("docs/guides", site_pages=("guides",), site_assets=True)
 def test_copy_button_copies_exactly_the_code(browser_context, site_server) -> None:
     checked: dict[str, int] = {}  # language: pages checked (each click takes a moment)
     for slug, _meta in guides().items():
@@ -342,6 +393,7 @@ def test_copy_button_copies_exactly_the_code(browser_context, site_server) -> No
     assert checked, "no guide has a code block with a copy button"
 
 
+@pytest.mark.depends_on("docs/guides", site_pages=("guides", "tags"), site_assets=True)
 def test_related_and_tag_links_resolve(browser_context, site_server) -> None:
     page = browser_context.new_page()
     checked = 0
@@ -374,6 +426,9 @@ def test_related_and_tag_links_resolve(browser_context, site_server) -> None:
         assert page.request.get(href).ok, href
 
 
+@pytest.mark.depends_on(
+    "docs/guides", site_pages=("index.html", "tags", "guides"), site_assets=True
+)
 def test_palette_toggle_switches_and_persists(browser_context, site_server) -> None:
     page = browser_context.new_page()
     slug = next(iter(guides()))
@@ -398,6 +453,7 @@ def test_palette_toggle_switches_and_persists(browser_context, site_server) -> N
     assert scheme() == "default"
 
 
+@pytest.mark.depends_on(site_pages=("404.html",), site_assets=True)
 def test_404_page_is_served_and_styled(browser_context, site_server) -> None:
     page = browser_context.new_page()
     response = page.goto(site_server.url("guides/no-such-guide/"), wait_until="networkidle")
@@ -419,6 +475,7 @@ def lab_pages(site: Path) -> list[str]:
     return found
 
 
+@pytest.mark.depends_on(site=True)
 def test_labs_show_outputs_and_their_downloads_work(browser_context, site_server) -> None:
     labs = lab_pages(site_server.site)
     if not labs:

@@ -7,11 +7,14 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 import yaml
 
 from docs_hooks.frontmatter import split_front_matter
 from docs_hooks.guide_pages import reading_minutes, related_slugs
 from tests.conftest import REPO, build, guide, make_project
+
+pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
 
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
 
@@ -25,6 +28,7 @@ def page(site: Path, slug: str) -> str:
     return (site / "guides" / slug / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.depends_on("docs", site=True)
 def test_every_guide_has_badge_reading_time_and_versions(built_site: Path) -> None:
     expected_versions = f"scikit-learn {version('scikit-learn')} and Optuna {version('optuna')}"
     for path in GUIDES:
@@ -37,6 +41,7 @@ def test_every_guide_has_badge_reading_time_and_versions(built_site: Path) -> No
         assert expected_versions in body, path.name
 
 
+@pytest.mark.depends_on("docs", site=True)
 def test_description_is_the_meta_description_and_title_the_heading(built_site: Path) -> None:
     for path in GUIDES:
         meta, body = front_matter(path), page(built_site, path.stem)
@@ -45,6 +50,7 @@ def test_description_is_the_meta_description_and_title_the_heading(built_site: P
         assert f"<h1>{html.escape(meta['title'], quote=False)}</h1>" in body, path.name
 
 
+@pytest.mark.depends_on("docs", site=True)
 def test_related_section_matches_front_matter_both_ways(built_site: Path) -> None:
     metas = {path.stem: front_matter(path) for path in GUIDES}
     for slug, meta in metas.items():
@@ -73,6 +79,7 @@ def test_related_links_are_added_in_both_directions(tmp_path: Path) -> None:
     assert '<a href="../alpha/">Alpha</a>' in beta
 
 
+@pytest.mark.depends_on("docs", site=True)
 def test_flagship_guide_renders_math_markup_and_its_figure(built_site: Path) -> None:
     body = page(built_site, "parameters-vs-hyperparameters")
     assert 'class="arithmatex"' in body
@@ -85,6 +92,7 @@ def test_flagship_guide_renders_math_markup_and_its_figure(built_site: Path) -> 
         assert "<svg" in figure.read_text(encoding="utf-8")[:500]
 
 
+@pytest.mark.depends_on("docs", site=True)
 def test_no_page_loads_from_a_cdn(built_site: Path) -> None:
     pattern = re.compile(
         r'(?:src|href)="(https?:)?//(?!tuning-lab\.github\.io|github\.com)[^"]+\.(js|css|woff2?)'
@@ -94,6 +102,7 @@ def test_no_page_loads_from_a_cdn(built_site: Path) -> None:
     assert not list(built_site.rglob("*fonts.googleapis*"))
 
 
+@pytest.mark.depends_on("docs", site=True)
 def test_katex_is_self_hosted(built_site: Path) -> None:
     katex = built_site / "assets" / "katex"
     for name in ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "LICENSE"):

@@ -11,6 +11,8 @@ import pytest
 
 from tuninglab.cli import main
 
+pytestmark = pytest.mark.depends_on("src/tuninglab")
+
 SMALL = ["compare", "--dataset", "iris", "--model", "svc", "--budget", "20", "--seeds", "2"]
 
 
@@ -23,7 +25,11 @@ def test_help_lists_the_commands(capsys):
 def test_python_dash_m_works():
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "tuninglab", "--help"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "tuninglab", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "usage: tuninglab" in done.stdout
@@ -94,3 +100,23 @@ def test_benchmark_check_reports_a_missing_file(capsys, tmp_path):
     captured = capsys.readouterr()
     assert "stale" in captured.out
     assert "does not exist" in captured.err
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """`python -m tuninglab compare ... | head` must not end in a BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the command writes anything
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tuninglab", *SMALL, "--strategies", "random"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr

@@ -5,60 +5,47 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from pytest_codeblocks import extract_from_file
 
+from docs_hooks import blocks
 from tests.conftest import run_pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MARKDOWN = sorted(
     [*REPO.glob("docs/**/*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"],
 )
-FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*(?P<info>.*)$")
-# Info strings that mean "Python" to a reader or to a highlighter.
-PYTHONISH_RE = re.compile(r"^\{?\s*\.?(py|python|python3|pycon|ipython|py3)\b", re.IGNORECASE)
-COLLECTED = {"python", "sh", "bash"}
 
-
-def fences(path: Path) -> list[tuple[int, str]]:
-    """Opening fences of a Markdown file as (line, info string)."""
-    found, closing = [], None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = FENCE_RE.match(line)
-        if not match:
-            continue
-        if closing is None:
-            found.append((number, match.group("info").strip()))
-            closing = match.group(1)[0] * len(match.group(1))
-        elif line.strip().startswith(closing) and not match.group("info").strip():
-            closing = None
-    return found
+pytestmark = pytest.mark.depends_on("docs", "README.md", "CONTRIBUTING.md", "docs_hooks")
 
 
 def test_no_python_fence_is_silently_skipped() -> None:
-    silent = [
-        f"{path.relative_to(REPO)}:{line}: ```{info}"
-        for path in MARKDOWN
-        for line, info in fences(path)
-        if PYTHONISH_RE.match(info) and info != "python"
-    ]
-    assert not silent, (
-        "these fences look like Python but pytest-codeblocks collects only an exact "
-        "```python fence:\n" + "\n".join(silent)
-    )
+    silent = [line for path in MARKDOWN for line in blocks.silent_fences(path)]
+    assert not silent, "\n".join(silent)
 
 
-def test_every_python_fence_is_collected(capsys) -> None:
+def test_our_parser_reads_every_page_as_pytest_codeblocks_does() -> None:
+    """The harness parses blocks itself (to keep each piece's line); it must agree with
+    pytest-codeblocks on every page, so an upgrade that changes the format fails here."""
     total = 0
     for path in MARKDOWN:
-        python_fences = [line for line, info in fences(path) if info == "python"]
-        blocks = [b for b in extract_from_file(path) if b.syntax == "python"]
-        text = path.read_text(encoding="utf-8")
-        continued = len(re.findall(r"(?m)^\s*<!--[-\s]*pytest-codeblocks:cont[-\s]*-->\s*$", text))
-        assert len(python_fences) == len(blocks) + continued, path
-        total += len(python_fences)
+        ours = [b for b in blocks.parse(path) if b.syntax in blocks.COLLECTED]
+        theirs = [b for b in extract_from_file(path) if b.syntax in blocks.COLLECTED]
+        assert [(b.line, b.code, b.expected) for b in ours] == [
+            (b.lineno, b.code, b.expected_output) for b in theirs
+        ], path
+        assert [b.marks for b in ours] == [
+            [m for m in b.marks if not m.startswith("pytest.mark.timeout")] for b in theirs
+        ], path
+        total += len(ours)
     assert total >= 10, "the docs should hold more than a handful of python blocks"
-    with capsys.disabled():
-        print(f"\n{total} python fences in {len(MARKDOWN)} Markdown files are collected")
+
+
+def test_every_block_is_collected_by_pytest() -> None:
+    result = run_pytest(REPO / "docs", "--collect-only")
+    collected = len(re.findall(r"\.md::line \d+", result.stdout))
+    expected = sum(len(blocks.parse(path)) for path in REPO.glob("docs/**/*.md"))
+    assert collected == expected > 10, result.stdout[-2000:]
 
 
 def test_skips_give_a_reason() -> None:
@@ -71,11 +58,6 @@ def test_skips_give_a_reason() -> None:
         or "pytest-codeblocks:skip" in line
     ]
     assert not unexplained, "a skipped block needs pytest.mark.skip(reason=...)"
-
-
-def test_codeblocks_plugin_is_on_for_docs() -> None:
-    config = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert "--codeblocks" in config and '"docs"' in config
 
 
 SAMPLE = """# Sample
@@ -121,6 +103,6 @@ def test_failures_name_file_and_line_and_update_outputs_fixes_them() -> None:
 
         run_pytest(target, "--update-outputs")
         assert "```text\n2\n```" in target.read_text(encoding="utf-8")
-        assert "1 failed, 1 passed" in run_pytest(target).stdout
+        assert "1 failed, 2 passed" in run_pytest(target).stdout
     finally:
         target.unlink()

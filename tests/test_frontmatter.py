@@ -9,6 +9,8 @@ import pytest
 from docs_hooks.frontmatter import FrontMatterError, load_guides
 from tests.conftest import build, guide, make_project
 
+pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
+
 ALLOWED = {"fundamentals", "scikit-learn"}
 
 
@@ -118,4 +120,4 @@ def test_build_fails_on_a_failing_figure_block(tmp_path: Path) -> None:
     config = make_project(tmp_path, {"a": guide(body=body)})
     result = build(config, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/guides/a.md:11: figure block failed: ZeroDivisionError" in result.stderr
+    assert "docs/guides/a.md:11: figure block raised ZeroDivisionError" in result.stderr

@@ -20,6 +20,8 @@ from docs_hooks.frontmatter import split_front_matter
 from tests.browser_support import base_path
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.depends_on("docs", "mkdocs.yml", site=True)
+
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
 REPORTS = REPO / ".cache" / "reports"
 # Not links to documents: Material's own anchors (#__codelineno-..., #__code_0) are ids

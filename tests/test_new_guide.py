@@ -5,17 +5,25 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from docs_hooks.guide_pages import template_placeholders
 from docs_hooks.new_guide import SECTION, add_to_nav, main
 from tests.conftest import REPO, build, guide, make_project, run_pytest
+
+pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
 
 TEMPLATE = REPO / "docs_hooks" / "guide_template.md"
 
 
-def test_template_builds_under_strict(tmp_path: Path) -> None:
+def test_template_builds_under_strict_once_its_placeholders_are_replaced(tmp_path: Path) -> None:
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for number, placeholder in enumerate(template_placeholders(text)):
+        text = text.replace(placeholder, f"Words of the guide's own, number {number}.")
     config = make_project(
         tmp_path,
         {
-            "my-topic": TEMPLATE.read_text(encoding="utf-8"),
+            "my-topic": text,
             "parameters-vs-hyperparameters": guide(title="Parameters vs hyperparameters"),
         },
     )
@@ -29,7 +37,7 @@ def test_template_code_blocks_pass(tmp_path: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(TEMPLATE, target)
     result = run_pytest(target)
-    assert "2 passed" in result.stdout, result.stdout
+    assert "3 passed" in result.stdout, result.stdout
 
 
 def test_add_to_nav_creates_then_extends_the_section() -> None:

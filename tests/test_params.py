@@ -24,6 +24,8 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from tuninglab.params import SUPPORTED_TYPES, count_parameters, parameter_breakdown
 
+pytestmark = pytest.mark.depends_on("src/tuninglab")
+
 
 @pytest.fixture(scope="module")
 def iris() -> tuple[np.ndarray, np.ndarray]:

@@ -31,6 +31,8 @@ from tuninglab.search.compare import best_so_far, curve_points, format_params
 from tuninglab.search.spaces import LogUniformInt
 from tuninglab.search.strategies import run_strategy
 
+pytestmark = pytest.mark.depends_on("src/tuninglab")
+
 
 @pytest.fixture(scope="module")
 def svc_iris() -> Problem:

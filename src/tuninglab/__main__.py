@@ -1,5 +1,6 @@
-"""Entry point of ``python -m tuninglab``; see :mod:`tuninglab.cli`."""
+"""``python -m tuninglab``: the command-line interface (see :mod:`tuninglab.cli`)."""
 
-from tuninglab.cli import main
+from tuninglab.cli import run
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    run()

@@ -13,6 +13,7 @@ then append the function to :data:`COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ from tuninglab.search.strategies import STRATEGIES
 EXIT_OK = 0
 EXIT_STALE = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a program stopped by a closed pipe (128 + SIGPIPE)."""
 
 
 class UsageError(Exception):
@@ -186,3 +189,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def run() -> None:
+    """Entry point of ``python -m tuninglab`` and the ``tuninglab`` script.
+
+    Runs :func:`main` and exits with its code. When the reader of the output goes away
+    (``python -m tuninglab compare ... | head``), it exits quietly with
+    :data:`EXIT_BROKEN_PIPE` instead of printing a ``BrokenPipeError`` traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at /dev/null so that stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_BROKEN_PIPE
+    sys.exit(code)

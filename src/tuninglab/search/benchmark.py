@@ -21,6 +21,7 @@ key, which :func:`benchmark_is_current` ignores.
 from __future__ import annotations
 
 import json
+import math
 import time
 from importlib import resources
 from pathlib import Path
@@ -65,6 +66,15 @@ NOTES = [
 ]
 """Caveats for readers of the JSON."""
 COMMAND = "python -m tuninglab benchmark"
+REL_TOLERANCE = 1e-9
+"""Relative tolerance for re-computed floats (hyperparameter values, scores, fit counts).
+
+The last bits of a floating-point result differ between CPUs and BLAS builds (SIMD
+paths, summation order), typically around 1e-15 relative; a value drawn from a seeded
+sampler and passed through a log transform can differ by about 1e-14. 1e-9 is five
+orders of magnitude above that noise and far below any difference a reader would see
+in a printed value. Integers, strings, booleans and the structure compare exactly.
+"""
 
 
 def results_path() -> Path:
@@ -241,8 +251,23 @@ def write_benchmark(data: dict[str, Any], path: str | Path) -> Path:
     return path
 
 
+def same_value(committed: Any, current: Any) -> bool:
+    """Whether two JSON leaves agree: floats within :data:`REL_TOLERANCE`, others exactly."""
+    numbers = (int, float)
+    if isinstance(committed, bool) or isinstance(current, bool):
+        return committed is current
+    if isinstance(committed, float) or isinstance(current, float):
+        if not (isinstance(committed, numbers) and isinstance(current, numbers)):
+            return False
+        return math.isclose(committed, current, rel_tol=REL_TOLERANCE, abs_tol=1e-12)
+    return committed == current
+
+
 def differences(committed: Any, current: Any, where: str = "") -> list[str]:
     """List where two JSON values differ, ignoring the top-level ``wall_time`` key.
+
+    Floats are compared with :func:`same_value` (relative tolerance
+    :data:`REL_TOLERANCE`), everything else exactly.
 
     Args:
         committed: The stored value.
@@ -272,7 +297,7 @@ def differences(committed: Any, current: Any, where: str = "") -> list[str]:
             for i, (a, b) in enumerate(zip(committed, current, strict=True))
             for msg in differences(a, b, f"{where}[{i}]")
         ]
-    if committed != current:
+    if not same_value(committed, current):
         return [f"{where}: committed {committed!r}, now {current!r}"]
     return []
 

@@ -1,0 +1,178 @@
+"""Reuse a test's last pass when nothing it depends on has changed (never under CI).
+
+A pytest plugin (loaded by the root ``conftest.py``) that keeps the contributor loop
+fast without weakening a check. Each test that declares its inputs gets a key: the
+SHA-256 of every file it depends on, the harness, ``requirements.lock``, the Python
+version and the test's own id. When a test passes, its key is written to
+``.cache/results/``; in a later run a test whose key is there is deselected and counted
+as reused. A test that declares nothing always runs.
+
+* A Markdown block depends on its own code (with the blocks it continues), its expected
+  output, its time limit, the ``tuninglab`` package and the block runner.
+* Another test declares ``@pytest.mark.depends_on("src/tuninglab/search", ...)``
+  (paths from the repository root; its own module and the harness are always added),
+  optionally ``site=True`` for the whole built site, or ``site_pages=("404.html",
+  "guides")`` (files or folders of the built site) with ``site_assets=True`` for the
+  assets every page loads. Markers on the module and on the test add up.
+
+Under ``CI=true``, with ``--no-result-cache`` or with ``--update-outputs`` every test
+runs and nothing is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.harness.markdown_blocks import MarkdownBlock
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache" / "results"
+ALWAYS = (
+    "conftest.py",
+    "tests/conftest.py",
+    "tests/support.py",
+    "tests/harness",
+    "docs_hooks/blocks.py",
+    "pyproject.toml",
+    "requirements.lock",
+)
+BLOCK_INPUTS = ("src/tuninglab",)
+SITE_SHARED = ("assets",)
+"""Folders of the built site that every page may load (Material's bundle and ours); the
+search index is not among them: it loads only when a reader starts a search."""
+SKIPPED_SITE_FILES = {"sitemap.xml", "sitemap.xml.gz"}
+"""Built files that change with the date, not with the content."""
+_digests: dict[str, str] = {}
+_keys: dict[str, str] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-result-cache",
+        action="store_true",
+        help="run every test even when its inputs are unchanged since its last pass",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "depends_on(*paths, site=False, site_pages=(), site_assets=False): the files this "
+        "test reads; while they are unchanged, its last pass is reused (never under CI)",
+    )
+    config._reused_results = 0  # type: ignore[attr-defined]
+
+
+def enabled(config: pytest.Config) -> bool:
+    """Whether earlier passes may be reused in this run."""
+    return not (
+        os.environ.get("CI", "").lower() == "true"
+        or config.getoption("no_result_cache")
+        or config.getoption("update_outputs", default=False)
+    )
+
+
+def _digest_path(path: Path, root: Path, skip: set[str] = frozenset()) -> str:
+    key = str(path)
+    if key in _digests:
+        return _digests[key]
+    digest = hashlib.sha256()
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    else:
+        files = [path] if path.exists() else []
+    for file in files:
+        if file.name in skip:
+            continue
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    _digests[key] = digest.hexdigest()
+    return _digests[key]
+
+
+def _site_dir() -> Path | None:
+    given = os.environ.get("TUNINGLAB_SITE_DIR")
+    return (REPO / given).resolve() if given else None
+
+
+def item_inputs(item: pytest.Item) -> list[str] | None:
+    """What an item's result depends on, as strings to hash; ``None``: not cacheable."""
+    parts = [sys.version, platform.machine(), item.nodeid]
+    parts += [_digest_path(REPO / name, REPO) for name in ALWAYS]
+    if isinstance(item, MarkdownBlock):
+        block = item.block
+        parts += [_digest_path(REPO / name, REPO) for name in BLOCK_INPUTS]
+        parts += [block.code, repr(block.expected), str(block.timeout), repr(block.marks)]
+        return parts
+    markers = list(item.iter_markers("depends_on"))
+    if not markers:
+        return None
+    paths = [name for marker in markers for name in marker.args]
+    options = {key: value for marker in markers for key, value in marker.kwargs.items()}
+    parts.append(_digest_path(Path(item.path), REPO))
+    parts += [_digest_path(REPO / name, REPO) for name in paths]
+    site = _site_dir()
+    if any(options.get(k) for k in ("site", "site_pages", "site_assets")):
+        if site is None:
+            return None  # the site is built afresh for this run: nothing to compare with
+        if options.get("site"):
+            parts.append(_digest_path(site, site, SKIPPED_SITE_FILES))
+        if options.get("site_assets"):
+            parts += [_digest_path(site / name, site) for name in SITE_SHARED]
+        parts += [_digest_path(site / name, site) for name in options.get("site_pages", ())]
+    return parts
+
+
+def item_key(item: pytest.Item) -> str | None:
+    """The cache key of an item, or ``None`` when its result cannot be reused."""
+    inputs = item_inputs(item)
+    if inputs is None:
+        return None
+    return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not enabled(config):
+        return
+    keep, reused = [], []
+    for item in items:
+        key = item_key(item)
+        if key is not None:
+            _keys[item.nodeid] = key
+        (reused if key is not None and (CACHE / key).exists() else keep).append(item)
+    if reused:
+        config.hook.pytest_deselected(items=reused)
+        items[:] = keep
+    config._reused_results = len(reused)  # type: ignore[attr-defined]
+    if hasattr(config, "workeroutput"):  # an xdist worker tells the controller
+        config.workeroutput["reused_results"] = len(reused)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    key = _keys.get(report.nodeid)
+    if key and report.when == "call" and report.passed:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        (CACHE / key).touch()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    reused = getattr(node, "workeroutput", {}).get("reused_results", 0)
+    config = node.config
+    config._reused_results = max(config._reused_results, reused)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    reused = getattr(config, "_reused_results", 0)
+    if reused:
+        terminalreporter.write_line(
+            f"Reused {reused} earlier passes whose inputs are unchanged (.cache/results/); "
+            "CI=true or --no-result-cache runs them all"
+        )
