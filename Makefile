@@ -20,7 +20,7 @@ export NO_MKDOCS_2_WARNING := 1
 .DEFAULT_GOAL := help
 .PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lint format update-outputs new-guide benchmark lock clean
 LINTED := src tests docs_hooks conftest.py
-PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist loadfile
+PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist worksteal --durations=10 --durations-min=2
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'

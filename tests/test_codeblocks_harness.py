@@ -16,7 +16,9 @@ MARKDOWN = sorted(
     [*REPO.glob("docs/**/*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"],
 )
 
-pytestmark = pytest.mark.depends_on("docs", "README.md", "CONTRIBUTING.md", "docs_hooks")
+pytestmark = pytest.mark.depends_on(
+    "docs", "README.md", "CONTRIBUTING.md", "docs_hooks", "Makefile", ".ci", "mkdocs.yml"
+)
 
 
 def test_no_python_fence_is_silently_skipped() -> None:
@@ -106,3 +108,18 @@ def test_failures_name_file_and_line_and_update_outputs_fixes_them() -> None:
         assert "1 failed, 2 passed" in run_pytest(target).stdout
     finally:
         target.unlink()
+
+
+def test_no_file_points_outside_the_repository() -> None:
+    tracked = [
+        path
+        for pattern in ("*.md", "*.py", "*.yml", "Makefile", ".ci/*", "docs/**/*")
+        for path in REPO.glob(pattern)
+        if path.is_file() and path.suffix not in {".woff2", ".svg", ".png"}
+    ]
+    outside = [
+        path.relative_to(REPO).as_posix()
+        for path in tracked
+        if "../" + "shared" in path.read_text(encoding="utf-8", errors="ignore")
+    ]
+    assert not outside, f"these files point to a folder a clone does not have: {outside}"

@@ -103,10 +103,13 @@ def _site_dir() -> Path | None:
 
 def item_inputs(item: pytest.Item) -> list[str] | None:
     """What an item's result depends on, as strings to hash; ``None``: not cacheable."""
-    parts = [sys.version, platform.machine(), item.nodeid]
+    parts = [sys.version, platform.machine()]
     parts += [_digest_path(REPO / name, REPO) for name in ALWAYS]
     if isinstance(item, MarkdownBlock):
+        # Not its node id: that holds the block's line, which moves when text above it
+        # changes; what the block does depends on its code, not on where it sits.
         block = item.block
+        parts.append(item.where)
         parts += [_digest_path(REPO / name, REPO) for name in BLOCK_INPUTS]
         parts += [block.code, repr(block.expected), str(block.timeout), repr(block.marks)]
         return parts
@@ -115,7 +118,7 @@ def item_inputs(item: pytest.Item) -> list[str] | None:
         return None
     paths = [name for marker in markers for name in marker.args]
     options = {key: value for marker in markers for key, value in marker.kwargs.items()}
-    parts.append(_digest_path(Path(item.path), REPO))
+    parts += [item.nodeid, _digest_path(Path(item.path), REPO)]
     parts += [_digest_path(REPO / name, REPO) for name in paths]
     site = _site_dir()
     if any(options.get(k) for k in ("site", "site_pages", "site_assets")):
