@@ -26,6 +26,11 @@ SCHEMA: dict[str, tuple[type, str]] = {
     "related": (list, "a list of guide slugs"),
 }
 OPTIONAL = {"hide", "search", "status", "icon", "template"}
+LAB_SCHEMA: dict[str, tuple[type, str]] = {
+    **SCHEMA,
+    "minutes": (int, "a whole number of minutes a reader needs to work through the lab"),
+}
+"""A lab's header: a guide's fields plus its estimated time."""
 
 _FENCE = "---"
 
@@ -58,6 +63,14 @@ class Guide:
     tags: list[str]
     related: list[str]
     field_lines: dict[str, int] = field(default_factory=dict)
+    kind: str = "guide"
+    """``guide`` (docs/guides/SLUG.md) or ``lab`` (examples/SLUG.py)."""
+    minutes: int | None = None
+
+    @property
+    def doc_path(self) -> str:
+        """The page's path under docs/ as MkDocs sees it (``guides/x.md``, ``labs/x.ipynb``)."""
+        return f"labs/{self.slug}.ipynb" if self.kind == "lab" else f"guides/{self.slug}.md"
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -85,8 +98,11 @@ def _field_lines(yaml_text: str) -> dict[str, int]:
     return found
 
 
-def parse_guide(path: Path, text: str, rel_path: str) -> tuple[Guide | None, list[Problem]]:
-    """Parse and check one guide's front matter; return the guide or the problems found."""
+def parse_guide(
+    path: Path, text: str, rel_path: str, kind: str = "guide"
+) -> tuple[Guide | None, list[Problem]]:
+    """Parse and check one guide's (or lab's) front matter; return it or the problems found."""
+    schema = LAB_SCHEMA if kind == "lab" else SCHEMA
     yaml_text, end = split_front_matter(text)
     if end == -1:
         return None, [
@@ -113,15 +129,20 @@ def parse_guide(path: Path, text: str, rel_path: str) -> tuple[Guide | None, lis
 
     lines = _field_lines(yaml_text)
     problems = []
-    for name, (expected, description) in SCHEMA.items():
+    for name, (expected, description) in schema.items():
         if name not in data:
             problems.append(Problem(rel_path, 1, f"field '{name}' is missing ({description})"))
-        elif not isinstance(data[name], expected) or (expected is str and not data[name].strip()):
+        elif (
+            not isinstance(data[name], expected)
+            or isinstance(data[name], bool)
+            or (expected is str and not data[name].strip())
+            or (expected is int and data[name] < 1)
+        ):
             problems.append(
                 Problem(rel_path, lines.get(name, 1), f"field '{name}' must be {description}")
             )
     for name in data:
-        if name not in SCHEMA and name not in OPTIONAL:
+        if name not in schema and name not in OPTIONAL:
             problems.append(
                 Problem(rel_path, lines.get(name, 1), f"field '{name}' is not a known field")
             )
@@ -154,6 +175,8 @@ def parse_guide(path: Path, text: str, rel_path: str) -> tuple[Guide | None, lis
         tags=list(data["tags"]),
         related=list(data["related"]),
         field_lines=lines,
+        kind=kind,
+        minutes=data.get("minutes"),
     )
     return guide, []
 
@@ -199,18 +222,53 @@ def _unknown_tag(tag: str, allowed_tags: set[str]) -> str:
     )
 
 
-def load_guides(files: list[tuple[Path, str]], allowed_tags: set[str]) -> dict[str, Guide]:
-    """Validate every guide; raise one error that lists every problem found.
+def lab_header_as_front_matter(text: str) -> str:
+    """A lab script's ``# ---`` header as front matter, on the same line numbers.
 
-    ``files`` holds ``(absolute path, path relative to the repository)`` pairs.
+    A lab (``examples/SLUG.py``, Jupytext percent format) opens with its metadata as a
+    commented YAML block; this strips the ``# `` of those lines and blanks the rest.
+    """
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "# ---":
+        return ""
+    out = []
+    for number, line in enumerate(lines):
+        out.append(line[2:] if line.startswith("# ") else line.lstrip("#"))
+        if number and line.strip() == "# ---":
+            return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n"
+
+
+def load_guides(
+    files: list[tuple[Path, str]],
+    allowed_tags: set[str],
+    labs: list[tuple[Path, str]] = (),
+) -> dict[str, Guide]:
+    """Validate every guide and lab; raise one error that lists every problem found.
+
+    ``files`` and ``labs`` hold ``(absolute path, path relative to the repository)``
+    pairs. Guides and labs share one name space of slugs, so either may relate to either.
     """
     guides: dict[str, Guide] = {}
     problems: list[Problem] = []
-    for path, rel_path in files:
-        guide, found = parse_guide(path, path.read_text(encoding="utf-8"), rel_path)
-        problems.extend(found)
-        if guide is not None:
-            guides[guide.slug] = guide
+    for kind, entries in (("guide", files), ("lab", labs)):
+        for path, rel_path in entries:
+            text = path.read_text(encoding="utf-8")
+            if kind == "lab":
+                text = lab_header_as_front_matter(text)
+            guide, found = parse_guide(path, text, rel_path, kind)
+            problems.extend(found)
+            if guide is not None and guide.slug in guides:
+                found.append(
+                    Problem(
+                        rel_path,
+                        1,
+                        f"slug {guide.slug!r} is already used by {guides[guide.slug].path}",
+                    )
+                )
+                problems.append(found[-1])
+            elif guide is not None:
+                guides[guide.slug] = guide
     problems.extend(check_links(guides, allowed_tags))
     if problems:
         listing = "\n".join(f"  {problem}" for problem in problems)

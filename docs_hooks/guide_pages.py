@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 import sys
 from importlib.metadata import version
@@ -48,27 +49,38 @@ def versions_line() -> str:
     )
 
 
-def header_html(guide: Guide, minutes: int, verified: str) -> str:
-    """The line under a guide's title: difficulty badge, reading time, versions."""
+def header_html(guide: Guide, minutes: int, verified: str, unit: str = "read") -> str:
+    """The line under a title: difficulty badge, time (``read`` or ``lab``), versions."""
     return (
         '<p class="tl-meta">'
         f'<span class="tl-badge tl-badge--{guide.difficulty}" title="Difficulty">'
         f"{guide.difficulty.capitalize()}</span> "
-        f'<span class="tl-readtime">{minutes} min read</span> '
+        f'<span class="tl-readtime">{minutes} min {unit}</span> '
         f'<span class="tl-verified">{verified}</span>'
         "</p>\n\n"
     )
 
 
+def related_links(slug: str, guides: dict[str, Guide]) -> list[tuple[str, str, Guide]]:
+    """``(heading, relative link, page)`` for each related guide or lab, both directions."""
+    here = posixpath.dirname(guides[slug].doc_path)
+    found = []
+    for other in related_slugs(slug, guides):
+        page = guides[other]
+        heading = "Related labs" if page.kind == "lab" else "Related guides"
+        found.append((heading, posixpath.relpath(page.doc_path, here), page))
+    return found
+
+
 def related_markdown(slug: str, guides: dict[str, Guide]) -> str:
-    """A "Related guides" section with links in both directions, or nothing."""
-    slugs = related_slugs(slug, guides)
-    if not slugs:
-        return ""
-    items = "\n".join(
-        f"- [{guides[other].title}]({other}.md): {guides[other].description}" for other in slugs
+    """The "Related guides" and "Related labs" sections (links both ways), or nothing."""
+    sections: dict[str, list[str]] = {}
+    for heading, link, page in related_links(slug, guides):
+        sections.setdefault(heading, []).append(f"- [{page.title}]({link}): {page.description}")
+    return "".join(
+        f"\n\n## {heading}\n\n" + "\n".join(items) + "\n"
+        for heading, items in sorted(sections.items(), reverse=True)
     )
-    return f"\n\n## Related guides\n\n{items}\n"
 
 
 def missing_alt_text(rel_path: str, text: str) -> list[Problem]:

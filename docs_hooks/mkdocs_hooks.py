@@ -12,15 +12,18 @@ Registered in ``mkdocs.yml`` under ``hooks:``. On every build they:
 
 from __future__ import annotations
 
+import posixpath
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docs_hooks import blocks, figures, guide_pages, links  # noqa: E402
+from docs_hooks import blocks, figures, guide_pages, labs, links, notebook_pages  # noqa: E402
 from docs_hooks.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
@@ -38,16 +41,20 @@ def _allowed_tags(config) -> set[str]:
     return {tag.name for tag in tags_plugin.config.tags_allowed} if tags_plugin else set()
 
 
+@event_priority(100)  # before mkdocs-jupyter's on_files, which must see the lab notebooks
 def on_files(files: Files, config) -> Files:
-    """Validate every guide and page, then add the generated figures to the site."""
+    """Validate every guide, lab and page; add the figures, lab pages and lab downloads."""
     guide_files = sorted(
         (f for f in files.documentation_pages() if f.src_uri.startswith(GUIDES_DIR)),
         key=lambda f: f.src_uri,
     )
+    root = Path(config.config_file_path).resolve().parent
+    lab_scripts = labs.lab_paths(root / "examples")
     try:
         guides = load_guides(
             [(Path(f.abs_src_path), _rel(config, f.abs_src_path)) for f in guide_files],
             _allowed_tags(config),
+            [(path, _rel(config, str(path))) for path in lab_scripts],
         )
     except FrontMatterError as error:
         raise PluginError(str(error)) from None
@@ -68,7 +75,32 @@ def on_files(files: Files, config) -> Files:
     _state["guides"] = guides
     _state["verified"] = guide_pages.versions_line()
     _add_figures(files, config)
+    _add_labs(files, config, lab_scripts)
     return files
+
+
+def _add_labs(files: Files, config, scripts: list[Path]) -> None:
+    cache = Path(config.config_file_path).resolve().parent / ".cache" / "labs"
+    try:
+        built = labs.build_labs(cache, {path: _rel(config, str(path)) for path in scripts})
+    except labs.LabError as error:
+        raise PluginError(str(error)) from None
+    _state["labs"] = built
+    for slug, lab in built.items():
+        page_root = lab.page.parent.parent
+        files.append(
+            File(
+                f"labs/{slug}.ipynb",
+                src_dir=str(page_root),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+        )
+        for uri, source in (
+            (f"labs/{slug}/{slug}.ipynb", lab.notebook),
+            (f"labs/{slug}/{slug}.py", lab.script),
+        ):
+            files.append(File.generated(config, uri, abs_src_path=str(source)))
 
 
 def _add_figures(files: Files, config) -> None:
@@ -100,12 +132,15 @@ def on_env(env, config, files: Files):
         if f.page is not None
     }
     others = {f.src_uri for f in files if not f.is_documentation_page()}
+    built: dict[str, labs.BuiltLab] = _state.get("labs", {})  # type: ignore[assignment]
     problems = []
     for uri in sorted(pages):
-        file = files.get_file_from_path(uri)
-        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        source = Path(files.get_file_from_path(uri).abs_src_path)
+        if uri.startswith("labs/") and Path(uri).stem in built:
+            source = built[Path(uri).stem].script  # the lab's own text, with its lines
+        text = source.read_text(encoding="utf-8")
         for line, message in links.check_page(uri, text, pages, others):
-            problems.append(f"{_rel(config, file.abs_src_path)}:{line}: {message}")
+            problems.append(f"{_rel(config, str(source))}:{line}: {message}")
     if problems:
         raise PluginError("broken links:\n" + "\n".join(problems))
     return env
@@ -128,3 +163,33 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     page.meta["reading_time"] = minutes
     header = guide_pages.header_html(guide, minutes, str(_state["verified"]))
     return header + markdown + guide_pages.related_markdown(guide.slug, guides)
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Give a lab page its header, downloads, figure files with alt text and related links."""
+    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
+    built: dict[str, labs.BuiltLab] = _state.get("labs", {})  # type: ignore[assignment]
+    slug = Path(page.file.src_uri).stem
+    if not (page.file.src_uri.startswith("labs/") and slug in built and slug in guides):
+        return html
+    lab, meta = built[slug], guides[slug]
+    if config.repo_url and config.edit_uri:  # edit the lab's script, not the built notebook
+        page.edit_url = config.repo_url.rstrip("/") + f"/edit/main/{meta.path}"
+
+    def resolve(path: str) -> str | None:
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join("labs", path)))
+        return get_relative_url(target.url, page.url) if target is not None else None
+
+    try:
+        html = notebook_pages.rewrite_links(notebook_pages.lean(html), resolve)
+        html = notebook_pages.figures_to_files(
+            html, lab.alts, Path(config.site_dir) / page.file.dest_uri, meta.path
+        )
+    except notebook_pages.PageError as error:
+        raise PluginError(str(error)) from None
+    header = guide_pages.header_html(meta, meta.minutes or 1, str(_state["verified"]), "lab")
+    related = [
+        (heading, get_relative_url(files.get_file_from_path(other.doc_path).url, page.url), other)
+        for heading, _link, other in guide_pages.related_links(slug, guides)
+    ]
+    return notebook_pages.assemble(html, header, slug, related)

@@ -70,8 +70,9 @@ def run_pytest(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def make_project(root: Path, guides: dict[str, str]) -> Path:
-    """A throwaway copy of the site config whose docs/ holds only the given guides.
+def make_project(root: Path, guides: dict[str, str], labs: dict[str, str] | None = None) -> Path:
+    """A throwaway copy of the site config whose docs/ holds only the given guides (and
+    whose examples/ holds only the given labs, listed in the nav).
 
     It uses the real hooks, theme settings and tag list; returns the mkdocs.yml path.
     """
@@ -79,6 +80,17 @@ def make_project(root: Path, guides: dict[str, str]) -> Path:
     config = config.replace("docs_hooks/mkdocs_hooks.py", str(REPO / "docs_hooks/mkdocs_hooks.py"))
     config = config.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     config = config.split("\nnav:")[0] + "\n"
+    if labs:
+        entries = "".join(f"  - labs/{slug}.ipynb\n" for slug in labs)
+        config += (
+            "nav:\n  - index.md\n"
+            + "".join(f"  - guides/{slug}.md\n" for slug in guides)
+            + entries
+            + "  - tags.md\n"
+        )
+        (root / "examples").mkdir()
+        for slug, text in labs.items():
+            (root / "examples" / f"{slug}.py").write_text(text, encoding="utf-8")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     docs = root / "docs"
     shutil.copytree(REPO / "docs" / "assets", docs / "assets")

@@ -21,7 +21,9 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 
 from docs_hooks.frontmatter import split_front_matter
+from docs_hooks.labs import lab_paths
 from tests.browser_support import (
+    LAB_BUDGET,
     PAGE_BUDGET,
     REPO,
     Recorder,
@@ -105,12 +107,15 @@ def visit(browser, server, path: str, dark_too: bool) -> Visit:
         if ".arithmatex" in html or 'class="arithmatex"' in html:
             page.wait_for_selector(".katex", timeout=10_000)
             page.wait_for_load_state("networkidle")
-        state = page.evaluate(PAGE_STATE_JS)
+        # What the first screen loads; lazy images further down come when scrolled to.
+        first_screen = list(recorder.responses)
+        state = page.evaluate(PAGE_STATE_JS)  # loads every image, to check each one
         kind = "404" if path == MISSING_PAGE else page_type(path, html)
         result = Visit(path, kind, response.status, recorder, state=state)
         for resp in recorder.responses:
             if resp.status >= 400 and not (path == MISSING_PAGE and resp.url == response.url):
                 result.failed.append(f"{resp.status} {resp.url}")
+        for resp in first_screen:
             if resp.status in (200, 404) and resp.url.startswith(server.origin + "/"):
                 body = resp.body()
                 result.weights[resp.url] = (len(body), transfer_size(resp.url, body))
@@ -125,12 +130,12 @@ def visit(browser, server, path: str, dark_too: bool) -> Visit:
 
 
 def source_pages() -> list[str]:
-    """Every page the site should have, as a path under the site root, from docs/."""
+    """Every page the site should have, as a path under the site root: docs/ and labs."""
     found = []
     for md in sorted((REPO / "docs").rglob("*.md")):
         rel = md.relative_to(REPO / "docs").with_suffix("").as_posix()
         found.append("" if rel == "index" else rel.removesuffix("index") + "/")
-    return found
+    return found + [f"labs/{path.stem}/" for path in lab_paths()]
 
 
 def html_file(path: str) -> str:
@@ -146,13 +151,19 @@ def kind_of(path: str) -> str:
     return path.split("/")[0].removesuffix("s") if "/" in path.rstrip("/") else path.rstrip("/")
 
 
+def source_of(path: str) -> Path:
+    """The source file of a page path."""
+    if path.startswith("labs/"):
+        return REPO / "examples" / (path.split("/")[1] + ".py")
+    return REPO / "docs" / ("index.md" if path == "" else path.rstrip("/") + ".md")
+
+
 def dark_checked() -> set[str]:
     """The page of each kind whose source is largest (most kinds of highlighted code):
     axe's colour rules run on it in the dark scheme too (they take seconds a page)."""
     largest: dict[str, tuple[int, str]] = {}
     for path in source_pages():
-        rel = "index.md" if path == "" else path.rstrip("/") + ".md"
-        size = (REPO / "docs" / rel).stat().st_size if (REPO / "docs" / rel).exists() else 0
+        size = source_of(path).stat().st_size if source_of(path).exists() else 0
         kind = kind_of(path)
         largest[kind] = max(largest.get(kind, (0, "")), (size, path))
     return {path for _, path in largest.values()} | {MISSING_PAGE}
@@ -177,7 +188,7 @@ def guides() -> dict[str, dict]:
 def test_every_built_page_is_checked_and_every_kind_exists(site_server) -> None:
     assert sorted(site_server.pages()) == sorted(source_pages())
     kinds = {kind_of(path) for path in PAGES}
-    assert {"landing", "guide", "tags", "glossary", "404"} <= kinds, kinds
+    assert {"landing", "guide", "tags", "glossary", "404", "lab"} <= kinds, kinds
 
 
 def request_problems(v: Visit) -> list[str]:
@@ -206,11 +217,12 @@ def accessibility_problems(v: Visit) -> list[str]:
 
 def weight_problems(v: Visit) -> list[str]:
     record_weight(v)
-    if v.total <= PAGE_BUDGET:
+    budget = LAB_BUDGET if kind_of(v.path) == "lab" else PAGE_BUDGET
+    if v.total <= budget:
         return []
     biggest = sorted(v.weights.items(), key=lambda item: -item[1][1])[:5]
     return [
-        f"{v.total / 1024:.1f} KB gzip on a first visit, over the {PAGE_BUDGET // 1024} KB "
+        f"{v.total / 1024:.1f} KB gzip on a first visit, over the {budget // 1024} KB "
         "budget; largest: "
         + ", ".join(f"{urlsplit(u).path} {s / 1024:.1f} KB" for u, (_, s) in biggest)
     ]
@@ -251,7 +263,10 @@ PAGE_CHECKS = (
         pytest.param(
             path,
             id=path or "/",
-            marks=pytest.mark.depends_on(site_pages=(html_file(path),), site_assets=True),
+            marks=pytest.mark.depends_on(
+                site_pages=(path,) if path.startswith("labs/") else (html_file(path),),
+                site_assets=True,
+            ),
         )
         for path in PAGES
     ],
@@ -538,7 +553,7 @@ def test_labs_show_outputs_and_their_downloads_work(browser_context, site_server
         assert outputs.count() > 0, f"{path}: no cell output is shown"
         assert any(outputs.nth(i).is_visible() for i in range(outputs.count())), path
         downloads = page.eval_on_selector_all(
-            "a[download], a[href$='.ipynb'], a[href$='.py']", "els => els.map(e => e.href)"
+            ".tl-downloads a[download]", "els => els.map(e => e.href)"
         )
         assert downloads, f"{path}: no download link"
         for href in downloads:

@@ -1,0 +1,285 @@
+"""Labs: notebooks kept as Jupytext scripts in ``examples/``, executed once per change.
+
+A lab is ``examples/SLUG.py`` in Jupytext's percent format, opening with a commented
+YAML header (title, description, difficulty, tags, related, minutes) that is checked
+like a guide's front matter. During the build this module
+
+* executes each lab top to bottom in a fresh kernel (nbclient, errors not allowed), in
+  a fresh Python process with ``HOME`` in a temporary folder, one BLAS thread and the
+  network blocked, within :data:`LAB_TIMEOUT` seconds; a failing cell fails the build
+  with ``examples/SLUG.py:LINE: lab cell raised ...``;
+* keeps the executed notebook in ``.cache/labs/`` keyed by the lab's source, the
+  ``tuninglab`` package and the lock file (never reused under ``CI=true``);
+* hands MkDocs the executed notebook as the page ``labs/SLUG.ipynb`` (rendered by
+  mkdocs-jupyter) and the downloads ``labs/SLUG/SLUG.ipynb`` and ``labs/SLUG/SLUG.py``.
+
+Run as ``python -m docs_hooks.labs LAB.py OUT_DIR SHOWN_AS`` to execute one lab.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LAB_DIR = REPO / "examples"
+LAB_TIMEOUT = 60
+"""Seconds a whole lab may take on two cores (and any one cell)."""
+PAGE_FOLDER = "lab-page"
+"""Folder name of the executed notebooks that mkdocs-jupyter renders (its ``include``)."""
+_ALT_RE = re.compile(r"^#\s*alt:\s*(?P<alt>.+?)\s*$")
+_CELL_RE = re.compile(r"^# %%(?P<rest>.*)$")
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+GUARD_CELL = """\
+import sys as _sys
+
+
+def _no_network(event, args):
+    if event in {"socket.connect", "socket.getaddrinfo", "urllib.Request", "socket.sendto",
+                 "socket.bind", "http.client.connect", "socket.gethostbyname"}:
+        address = args[-1] if event.startswith("socket.") else args[0]
+        if event.startswith("socket.") and isinstance(address, str | bytes) \\
+                and not event.startswith("socket.get"):
+            return  # a Unix-domain socket is not the network
+        raise RuntimeError(f"labs run offline ({event} {address!r}): use scikit-learn's "
+                           "bundled data (load_*, make_*) or tuninglab.datasets")
+
+
+_sys.addaudithook(_no_network)
+del _sys, _no_network
+"""
+
+
+class LabError(RuntimeError):
+    """A lab failed to run; the message starts with ``examples/SLUG.py:LINE:``."""
+
+
+@dataclass
+class BuiltLab:
+    """The files the build made of one lab."""
+
+    slug: str
+    page: Path
+    """The executed notebook that mkdocs-jupyter renders, at ``PAGE_FOLDER/labs/SLUG.ipynb``.
+
+    It is a real file under a docs-like folder, as mkdocs-jupyter expects.
+    """
+    notebook: Path
+    """The same executed notebook, offered as a download."""
+    script: Path
+    alts: list[str]
+    """Alt texts of the figures, in the order the notebook shows them."""
+
+
+def lab_paths(folder: Path = LAB_DIR) -> list[Path]:
+    """Every lab script in ``folder``, by name."""
+    return sorted(path for path in folder.glob("*.py") if not path.name.startswith("_"))
+
+
+def code_cell_lines(text: str) -> list[int]:
+    """The line (1-based) of each code cell's ``# %%`` marker, in order."""
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if (match := _CELL_RE.match(line))
+        and "[markdown]" not in match.group("rest")
+        and "[raw]" not in match.group("rest")
+    ]
+
+
+def figure_alts(text: str, where: str) -> list[str]:
+    """Alt texts of the lab's figures: the ``# alt:`` line that opens each figure cell.
+
+    A code cell that calls ``plt.show()`` or ``display(fig)`` must open with one.
+    """
+    alts, lines = [], text.splitlines()
+    starts = code_cell_lines(text)
+    for start in starts:
+        end = next((n for n in range(start, len(lines)) if _CELL_RE.match(lines[n])), len(lines))
+        body = lines[start:end]
+        first = next((line for line in body if line.strip()), "")
+        draws = any(re.search(r"\bplt\.show\(|\.show\(\)|display\(fig", line) for line in body)
+        if match := _ALT_RE.match(first):
+            alts.append(match.group("alt"))
+        elif draws:
+            raise LabError(
+                f"{where}:{start + 1}: this cell draws a figure; open it with a line "
+                "'# alt: what the figure shows' (the figure's alt text on the site)"
+            )
+    return alts
+
+
+def fingerprint() -> str:
+    """Hash of everything a lab's execution depends on besides its own source."""
+    digest = hashlib.sha256()
+    package = REPO / "src" / "tuninglab"
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
+        digest.update(path.read_bytes())
+    for name in ("requirements.lock", "docs_hooks/labs.py"):
+        digest.update((REPO / name).read_bytes())
+    return digest.hexdigest()
+
+
+def build_labs(cache_root: Path, shown: dict[Path, str], jobs: int = 2) -> dict[str, BuiltLab]:
+    """Execute (or reuse) the labs; return what was built, by slug.
+
+    Args:
+        cache_root: Folder of the cache (``.cache/labs``).
+        shown: Each lab script and its path as messages should name it.
+        jobs: Labs executed at the same time.
+
+    Raises:
+        LabError: One message per lab that failed.
+    """
+    paths = sorted(shown)
+    common = fingerprint()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(
+            pool.map(lambda path: _build_one(path, cache_root, shown[path], common), paths)
+        )
+    errors = [str(result) for result in results if isinstance(result, LabError)]
+    if errors:
+        raise LabError("\n".join(errors))
+    return {lab.slug: lab for lab in results}
+
+
+def _build_one(path: Path, cache_root: Path, where: str, common: str) -> BuiltLab | LabError:
+    text = path.read_text(encoding="utf-8")
+    try:
+        alts = figure_alts(text, where)
+    except LabError as error:
+        return error
+    key = hashlib.sha256((common + text).encode()).hexdigest()[:16]
+    out = cache_root / path.stem / key
+    reuse = out.is_dir() and os.environ.get("CI", "").lower() != "true"
+    if not reuse:
+        error = _execute_in_subprocess(path, out, where)
+        if error is not None:
+            return error
+    return BuiltLab(
+        slug=path.stem,
+        page=out / PAGE_FOLDER / "labs" / f"{path.stem}.ipynb",
+        notebook=out / "download" / f"{path.stem}.ipynb",
+        script=path,
+        alts=alts,
+    )
+
+
+def _execute_in_subprocess(path: Path, out: Path, where: str) -> LabError | None:
+    staging = out.with_name(out.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(
+            os.environ,
+            HOME=home,
+            SCIKIT_LEARN_DATA=f"{home}/scikit_learn_data",
+            MPLBACKEND="module://matplotlib_inline.backend_inline",
+            MPLCONFIGDIR=str(REPO / ".cache" / "matplotlib"),
+            OMP_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            PYTHONHASHSEED="0",
+            PYDEVD_DISABLE_FILE_VALIDATION="1",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        )
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "docs_hooks.labs", str(path), str(staging), where],
+                cwd=home,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=LAB_TIMEOUT + 60,
+            )
+        except subprocess.TimeoutExpired:
+            return LabError(f"{where}:1: lab ran over {LAB_TIMEOUT} s and was stopped")
+    if result.returncode != 0:
+        return LabError(
+            result.stderr.strip().splitlines()[-1]
+            if result.stderr.strip()
+            else f"{where}:1: lab failed with exit code {result.returncode}"
+        )
+    for stale in out.parent.iterdir() if out.parent.is_dir() else ():
+        if stale != staging:
+            shutil.rmtree(stale, ignore_errors=True)
+    staging.rename(out)
+    return None
+
+
+def _failing_line(nb, lines: list[int]) -> int:
+    """The .py line of the cell that failed (and of the line in it, when known)."""
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for index, cell in enumerate(code_cells):
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            trace = _ANSI_RE.sub("", "\n".join(cell.outputs[-1].get("traceback", [])))
+            match = re.search(r"Cell In\[\d+\], line (\d+)", trace)
+            offset = int(match.group(1)) if match else 1
+            return lines[index] + offset if index < len(lines) else 1
+    return lines[0] if lines else 1
+
+
+def execute(path: Path, out: Path, where: str) -> None:
+    """Execute one lab in a fresh kernel and write the executed notebook under ``out``."""
+    import jupytext
+    import nbclient
+    import nbformat
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    text = path.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="py:percent")
+    nb.cells = [cell for cell in nb.cells if cell.cell_type != "raw"]  # the header
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_CELL))
+    lines = code_cell_lines(text)
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=LAB_TIMEOUT,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": os.getcwd()}},
+    )
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellTimeoutError:
+        raise SystemExit(
+            f"{where}:{_failing_line(nb, [1, *lines])}: a lab cell ran over {LAB_TIMEOUT} s"
+        ) from None
+    except CellExecutionError as error:
+        name = error.ename or "an error"
+        value = (error.evalue or "").splitlines()[0] if error.evalue else ""
+        line = _failing_line(nb, [1, *lines])
+        raise SystemExit(f"{where}:{line}: lab cell raised {name}: {value}") from None
+    took = time.perf_counter() - start
+    if took > LAB_TIMEOUT:
+        raise SystemExit(f"{where}:1: lab ran over {LAB_TIMEOUT} s (took {took:.0f} s)")
+    del nb.cells[0]
+    for number, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
+        cell.execution_count = number
+        for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                output.execution_count = number
+    nb.metadata.pop("widgets", None)
+    for folder in (out / PAGE_FOLDER / "labs", out / "download"):
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{path.stem}.ipynb")
+    (out / "seconds.txt").write_text(f"{took:.1f}\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    execute(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

@@ -1,0 +1,135 @@
+"""Make a lab page, as mkdocs-jupyter renders it, lean and like the rest of the site.
+
+nbconvert's HTML inlines about 600 KB of JupyterLab CSS and every figure as base64 into
+the page. For a lab page the build instead:
+
+* drops the inline ``<style>`` blocks (``tuninglab.css`` styles the few notebook classes
+  a rendered lab uses, in both colour schemes);
+* writes each figure to a PNG file beside the page, loaded lazily, with its alt text
+  from the ``# alt:`` line of the cell that draws it;
+* adds the header line, the download buttons and the related guides and labs.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import re
+import struct
+from pathlib import Path
+
+from docs_hooks.frontmatter import Guide
+
+_STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_REQUIRE_RE = re.compile(r"<script[^>]*require[^>]*>\s*</script>", re.S)
+_IMG_RE = re.compile(
+    r'<img (?:alt="[^"]*" )?(?:class="[^"]*" )?'
+    r'src="data:image/(?P<kind>png|jpeg);base64,(?P<data>[^"]+)"'
+)
+
+
+class PageError(ValueError):
+    """A lab page cannot be assembled (for example, a figure without alt text)."""
+
+
+def lean(html: str) -> str:
+    """The page without nbconvert's inline stylesheets and RequireJS.
+
+    A code or output block that may scroll sideways can take the keyboard focus, as
+    Material's code blocks can.
+    """
+    return _REQUIRE_RE.sub("", _STYLE_RE.sub("", html)).replace("<pre>", '<pre tabindex="0">')
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", data[16:24])
+
+
+def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) -> str:
+    """Write each inline figure next to ``page_file`` and link it, with its alt text.
+
+    Args:
+        html: The page content.
+        alts: Alt texts, one per figure, in page order.
+        page_file: The page's ``index.html`` in the site folder.
+        where: The lab's source path, for messages.
+    """
+    found = list(_IMG_RE.finditer(html))
+    if len(found) != len(alts):
+        raise PageError(
+            f"{where}: the notebook shows {len(found)} figure(s) but {len(alts)} cell(s) open "
+            "with an '# alt:' line; give every cell that draws a figure exactly one"
+        )
+    page_file.parent.mkdir(parents=True, exist_ok=True)
+    pieces, last = [], 0
+    for number, (match, alt) in enumerate(zip(found, alts, strict=True), start=1):
+        data = base64.b64decode(match.group("data"))
+        name = f"figure-{number}.{match.group('kind')}"
+        (page_file.parent / name).write_bytes(data)
+        size = _png_size(data)
+        dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+        pieces += [
+            html[last : match.start()],
+            f'<img alt="{html_lib.escape(alt)}" loading="lazy"{dims} src="{name}"',
+        ]
+        last = match.end()
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+_HREF_RE = re.compile(r'href="(?P<path>[^":#?]+\.(?:md|ipynb))(?P<anchor>#[^"]*)?"')
+
+
+def rewrite_links(html: str, resolve) -> str:
+    """Point links to other pages' sources (``../guides/x.md#y``) at their built URLs.
+
+    ``resolve`` maps a link's path to the page's URL relative to this page, or ``None``
+    when there is no such page (the link check reports those with their lines).
+    """
+
+    def replace(match: re.Match) -> str:
+        url = resolve(match.group("path"))
+        if url is None:
+            return match.group(0)
+        return f'href="{url}{match.group("anchor") or ""}"'
+
+    return _HREF_RE.sub(replace, html)
+
+
+def downloads_html(slug: str) -> str:
+    """The two download buttons of a lab page."""
+    return (
+        '<p class="tl-downloads">'
+        f'<a class="md-button md-button--primary" href="{slug}.ipynb" download>'
+        "Download notebook (.ipynb)</a> "
+        f'<a class="md-button" href="{slug}.py" download>Download script (.py)</a>'
+        "</p>\n"
+    )
+
+
+def related_html(related: list[tuple[str, str, Guide]]) -> str:
+    """The "Related guides" and "Related labs" sections, as HTML."""
+    sections: dict[str, list[str]] = {}
+    for heading, url, page in related:
+        sections.setdefault(heading, []).append(
+            f'<li><a href="{html_lib.escape(url)}">{html_lib.escape(page.title)}</a>: '
+            f"{html_lib.escape(page.description)}</li>"
+        )
+    return "".join(
+        f'<h2 id="{heading.lower().replace(" ", "-")}">{heading}</h2>\n<ul>{"".join(items)}</ul>\n'
+        for heading, items in sorted(sections.items(), reverse=True)
+    )
+
+
+def assemble(html: str, header: str, slug: str, related: list[tuple[str, str, Guide]]) -> str:
+    """Put the header and downloads under the page's title and the related links last."""
+    furniture = header + downloads_html(slug)
+    title_end = html.find("</h1>")
+    if title_end == -1:
+        html = furniture + html
+    else:
+        cut = title_end + len("</h1>")
+        html = html[:cut] + "\n" + furniture + html[cut:]
+    return html + related_html(related)
