@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -106,13 +107,22 @@ def _add_labs(files: Files, config, scripts: list[Path]) -> None:
 def _add_figures(files: Files, config) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "figures"
     fingerprint = figures.package_fingerprint()
-    for page in list(files.documentation_pages()):
+    pages = list(files.documentation_pages())
+
+    def draw(page) -> dict[str, Path] | figures.FigureError:
         try:
-            drawn = figures.draw(
+            return figures.draw(
                 Path(page.abs_src_path), cache, _rel(config, page.abs_src_path), fingerprint
             )
         except figures.FigureError as error:
-            raise PluginError(str(error)) from None
+            return error
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each page draws in its own process
+        results = list(pool.map(draw, pages))
+    errors = [str(result) for result in results if isinstance(result, figures.FigureError)]
+    if errors:
+        raise PluginError("\n".join(errors))
+    for page, drawn in zip(pages, results, strict=True):
         folder = page.src_uri.rsplit("/", 1)[0] + "/" if "/" in page.src_uri else ""
         for name, path in drawn.items():
             uri = folder + name
