@@ -544,8 +544,7 @@ def lab_pages(site: Path) -> list[str]:
 @pytest.mark.depends_on(site=True)
 def test_labs_show_outputs_and_their_downloads_work(browser_context, site_server) -> None:
     labs = lab_pages(site_server.site)
-    if not labs:
-        pytest.skip("no lab pages yet (no page with a jp-Notebook/jupyter-wrapper)")
+    assert sorted(labs) == [f"labs/{path.stem}/" for path in lab_paths()]
     page = browser_context.new_page()
     for path in labs:
         page.goto(site_server.url(path), wait_until="networkidle")
@@ -559,3 +558,10 @@ def test_labs_show_outputs_and_their_downloads_work(browser_context, site_server
         for href in downloads:
             response = page.request.get(urljoin(page.url, href))
             assert response.ok and len(response.body()) > 0, (path, href)
+        assert len(downloads) == 2, f"{path}: the notebook and the script"
+        first = page.locator("clipboard-copy").first
+        first.scroll_into_view_if_needed()
+        first.click()
+        copied = page.evaluate("navigator.clipboard.readText()").strip()
+        expected = page.locator(f"[id='{first.get_attribute('for')}']").text_content().strip()
+        assert copied == expected and "import" in copied, f"{path}: copy button"
