@@ -152,7 +152,74 @@ def _run_benchmark(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_compare, _add_benchmark]
+def _add_tune(subparsers: argparse._SubParsersAction) -> None:
+    from tuninglab import tune
+
+    parser = subparsers.add_parser(
+        "tune",
+        help="run or resume an Optuna study, with several workers sharing one database",
+        description=(
+            "Run an Optuna study of a model on a bundled dataset. The study is kept in a "
+            "database (a SQLite file here by default, or PostgreSQL), so several workers, "
+            "on this machine or others, share it, and running the same command again "
+            "resumes it. --n-trials is the study's total, not 'N more'."
+        ),
+    )
+    parser.add_argument("--dataset", default="digits", choices=datasets.DATASETS)
+    parser.add_argument("--model", default="svc", choices=MODELS)
+    parser.add_argument(
+        "--storage",
+        default=tune.DEFAULT_STORAGE,
+        help="database URL: sqlite:///FILE.db or postgresql://USER:PASSWORD@HOST:PORT/DB "
+        "(default: %(default)s)",
+    )
+    parser.add_argument("--study-name", default=None, help="default: MODEL-DATASET")
+    parser.add_argument(
+        "--n-trials", type=_positive_int, default=30, help="complete trials in all (default: 30)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="stop starting trials after SECONDS"
+    )
+    parser.add_argument(
+        "--workers", type=_positive_int, default=1, help="worker processes (default: 1)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="base seed (default: 0)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.set_defaults(handler=_run_tune)
+
+
+def _run_tune(args: argparse.Namespace) -> int:
+    from tuninglab import tune
+
+    try:
+        result = tune.tune(
+            args.model,
+            args.dataset,
+            storage=args.storage,
+            study_name=args.study_name,
+            n_trials=args.n_trials,
+            timeout=args.timeout,
+            workers=args.workers,
+            seed=args.seed,
+            progress=not args.no_progress,
+        )
+    except tune.TuneError as error:
+        raise UsageError(str(error)) from None
+    print(f"study {result.study_name}: {result.complete} complete trials")
+    if result.best_value is not None:
+        params = ", ".join(
+            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in sorted(result.best_params.items())
+        )
+        print(f"best CV score {result.best_value:.4f} with {params}")
+    return EXIT_OK
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_compare,
+    _add_benchmark,
+    _add_tune,
+]
 """Functions that each add one subcommand."""
 
 
