@@ -51,6 +51,12 @@ def test_a_block_over_its_time_limit_fails_with_its_line(page) -> None:
     assert "<!--pytest.mark.timeout(SECONDS)-->" in out
 
 
+def test_a_busy_block_is_stopped_by_its_cpu_time(page) -> None:
+    text = "# T\n\n<!--pytest.mark.timeout(1)-->\n\n```python\nwhile True:\n    pass\n```\n"
+    out = run_page(page, text)
+    assert f"{shown(page)}:6: block ran over 1 s (of CPU time" in out
+
+
 def test_the_default_time_limit_is_twenty_seconds(tmp_path: Path) -> None:
     from docs_hooks import blocks
 
