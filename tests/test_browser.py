@@ -541,7 +541,7 @@ def lab_pages(site: Path) -> list[str]:
     return found
 
 
-@pytest.mark.depends_on(site=True)
+@pytest.mark.depends_on("examples", site_pages=("labs",), site_assets=True)
 def test_labs_show_outputs_and_their_downloads_work(browser_context, site_server) -> None:
     labs = lab_pages(site_server.site)
     assert sorted(labs) == [f"labs/{path.stem}/" for path in lab_paths()]
