@@ -16,16 +16,17 @@ MARKDOWN = sorted(
     [*REPO.glob("docs/**/*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"],
 )
 
-pytestmark = pytest.mark.depends_on(
-    "docs", "README.md", "CONTRIBUTING.md", "docs_hooks", "Makefile", ".ci", "mkdocs.yml"
-)
+pytestmark = pytest.mark.depends_on("docs_hooks")
+READS_PAGES = pytest.mark.depends_on("docs", "README.md", "CONTRIBUTING.md")
 
 
+@READS_PAGES
 def test_no_python_fence_is_silently_skipped() -> None:
     silent = [line for path in MARKDOWN for line in blocks.silent_fences(path)]
     assert not silent, "\n".join(silent)
 
 
+@READS_PAGES
 def test_our_parser_reads_every_page_as_pytest_codeblocks_does() -> None:
     """The harness parses blocks itself (to keep each piece's line); it must agree with
     pytest-codeblocks on every page, so an upgrade that changes the format fails here."""
@@ -43,6 +44,7 @@ def test_our_parser_reads_every_page_as_pytest_codeblocks_does() -> None:
     assert total >= 10, "the docs should hold more than a handful of python blocks"
 
 
+@READS_PAGES
 def test_every_block_is_collected_by_pytest() -> None:
     result = run_pytest(REPO / "docs", "--collect-only")
     collected = len(re.findall(r"\.md::line \d+", result.stdout))
@@ -50,6 +52,7 @@ def test_every_block_is_collected_by_pytest() -> None:
     assert collected == expected > 10, result.stdout[-2000:]
 
 
+@READS_PAGES
 def test_skips_give_a_reason() -> None:
     unexplained = [
         f"{path.relative_to(REPO)}:{number}"
@@ -110,10 +113,27 @@ def test_failures_name_file_and_line_and_update_outputs_fixes_them() -> None:
         target.unlink()
 
 
+@pytest.mark.depends_on(
+    "docs", "examples", "Makefile", ".ci", "mkdocs.yml", "README.md", "CONTRIBUTING.md"
+)
 def test_no_file_points_outside_the_repository() -> None:
     tracked = [
         path
-        for pattern in ("*.md", "*.py", "*.yml", "Makefile", ".ci/*", "docs/**/*")
+        for pattern in (
+            "*.md",
+            "*.py",
+            "*.yml",
+            "*.toml",
+            "Makefile",
+            ".ci/*",
+            ".github/**/*",
+            "docs/**/*",
+            "docs_hooks/*",
+            "examples/*",
+            "src/**/*.py",
+            "tests/**/*.py",
+            "overrides/**/*",
+        )
         for path in REPO.glob(pattern)
         if path.is_file() and path.suffix not in {".woff2", ".svg", ".png"}
     ]
