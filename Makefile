@@ -1,6 +1,7 @@
 # Tuning Lab: every task a contributor needs. `make help` lists them.
 # The first target that needs Python creates .venv and installs the pinned tools.
 
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +19,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lint format update-outputs new-guide benchmark lock clean
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lint format update-outputs new-guide benchmark bench-scale lock clean
 LINTED := src tests docs_hooks conftest.py
 PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist worksteal --durations=10 --durations-min=2
 
@@ -64,6 +65,17 @@ screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (li
 
 benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shipped in src/tuninglab/data/
 	$(BIN)/python -m tuninglab benchmark
+
+bench-scale: $(STAMP) ## Time shared Optuna studies (SQLite, PostgreSQL; 1 and 2 workers); rewrite src/tuninglab/data/scale-benchmark.json
+	@if [ -n "$$TUNINGLAB_TEST_POSTGRES" ]; then \
+	  $(BIN)/python -m tuninglab.scale "$$TUNINGLAB_TEST_POSTGRES"; \
+	elif [ "$$(id -u)" = 0 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  read -r dir url < <(.ci/start-postgres) && trap '.ci/start-postgres stop "$$dir"' EXIT && \
+	  $(BIN)/python -m tuninglab.scale "$$url"; \
+	else \
+	  echo "no PostgreSQL (set TUNINGLAB_TEST_POSTGRES): measuring SQLite only"; \
+	  $(BIN)/python -m tuninglab.scale; \
+	fi
 
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check --quiet .

@@ -19,7 +19,7 @@ _INLINE_CODE_RE = re.compile(r"`[^`]*`")
 _LINK_RES = (
     re.compile(r"\]\(\s*<?(?P<url>[^)\s>]+)"),  # [text](url "title")
     re.compile(r"""\bhref\s*=\s*["'](?P<url>[^"']+)["']"""),  # <a href="url">
-    re.compile(r"^\s*\[[^\]]+\]:\s*<?(?P<url>\S+?)>?(\s|$)"),  # [ref]: url
+    re.compile(r"^\s*\[(?!\^)[^\]]+\]:\s*<?(?P<url>\S+?)>?(\s|$)"),  # [ref]: url, not [^note]:
 )
 
 

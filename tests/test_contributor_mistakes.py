@@ -160,13 +160,17 @@ def test_a_figure_block_cannot_reach_the_network(tmp_path: Path) -> None:
 
 
 def test_a_broken_link_and_anchor_name_their_lines(tmp_path: Path) -> None:
-    body = "## A heading\n\nSee [b](bee.md).\n\nSee [the heading](#a-headin) and [b](b.md#nope).\n"
+    body = (
+        "## A heading\n\nSee [b](bee.md).\n\nSee [the heading](#a-headin) and [b](b.md#nope).\n"
+        "A claim.[^src]\n\n[^src]: Some book, page 3 (a footnote is not a link).\n"
+    )
     out = build_guides(tmp_path, {"a": guide(body=body), "b": guide(title="B")})
     assert "docs/guides/a.md:11: link 'bee.md': there is no file docs/guides/bee.md" in out
     assert "(did you mean 'guides/b.md'?)" in out
     assert "docs/guides/a.md:13: link '#a-headin': this page has no heading or anchor" in out
     assert "(did you mean 'a-heading'?)" in out
     assert "docs/guides/a.md:13: link 'b.md#nope': docs/guides/b.md has no heading" in out
+    assert "link 'Some'" not in out
 
 
 def test_front_matter_without_its_closing_line_says_so(tmp_path: Path) -> None:
