@@ -307,6 +307,24 @@ def sandbox(workdir: Path) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process that runs page code (figures, labs).
+
+    One BLAS/OpenMP thread, a fixed hash seed, and matplotlib's font cache kept in
+    ``.cache/matplotlib`` (so a fresh ``HOME`` does not rebuild it), plus ``overrides``.
+    """
+    repo = Path(__file__).resolve().parent.parent
+    return dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYTHONHASHSEED="0",
+        MPLCONFIGDIR=str(repo / ".cache" / "matplotlib"),
+        **overrides,
+    )
+
+
 def reset_matplotlib() -> None:
     """Close figures and undo style changes (Optuna's plots call ``plt.style.use``)."""
     if "matplotlib.pyplot" in sys.modules:

@@ -14,7 +14,6 @@ Run as ``python -m docs_hooks.figures PAGE.md OUT_DIR SHOWN_AS`` to draw one pag
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -79,16 +78,7 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
         staging = out_dir.with_name(out_dir.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        env = dict(
-            os.environ,
-            MPLBACKEND="Agg",
-            SOURCE_DATE_EPOCH="0",
-            PYTHONHASHSEED="0",
-            OMP_NUM_THREADS="1",
-            OPENBLAS_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            MPLCONFIGDIR=str(cache_root.parent / "matplotlib"),
-        )
+        env = blocks.child_env(MPLBACKEND="Agg", SOURCE_DATE_EPOCH="0")
         budget = sum(block.timeout for block in found) + STARTUP_SECONDS
         try:
             result = subprocess.run(

@@ -30,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from docs_hooks import blocks
+
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "examples"
 LAB_TIMEOUT = 60
@@ -180,16 +182,10 @@ def _execute_in_subprocess(path: Path, out: Path, where: str) -> LabError | None
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as home:
-        env = dict(
-            os.environ,
+        env = blocks.child_env(
             HOME=home,
             SCIKIT_LEARN_DATA=f"{home}/scikit_learn_data",
             MPLBACKEND="module://matplotlib_inline.backend_inline",
-            MPLCONFIGDIR=str(REPO / ".cache" / "matplotlib"),
-            OMP_NUM_THREADS="1",
-            OPENBLAS_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            PYTHONHASHSEED="0",
             PYDEVD_DISABLE_FILE_VALIDATION="1",
             PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         )
