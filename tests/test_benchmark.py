@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy import stats
 
-from tuninglab.search import benchmark, benchmark_is_current
-from tuninglab.search.benchmark import check_claim, differences, format_benchmark
+from tuninglab.search import benchmark, problems
+from tuninglab.search.benchmark import (
+    compare_paired,
+    describe,
+    differences,
+    format_benchmark,
+    paired_interval,
+    verdict,
+)
+from tuninglab.search.strategies import run_strategy
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.depends_on("src/tuninglab")
+pytestmark = pytest.mark.depends_on("src/tuninglab/search", "src/tuninglab/data")
 
 COMMITTED = REPO / "src" / "tuninglab" / "data" / "benchmark.json"
 
@@ -21,20 +32,203 @@ def committed() -> dict:
     return json.loads(COMMITTED.read_text(encoding="utf-8"))
 
 
+# --- statistics ----------------------------------------------------------------------
+
+
+def test_paired_interval_is_the_t_interval_of_the_mean():
+    gaps = [0.01, -0.02, 0.03, 0.0, 0.02]
+    mean, low, high = paired_interval(gaps)
+    sem = np.std(gaps, ddof=1) / math.sqrt(len(gaps))
+    half = stats.t.ppf(0.975, len(gaps) - 1) * sem
+    assert mean == pytest.approx(0.008)
+    assert (low, high) == pytest.approx((0.008 - half, 0.008 + half))
+    # scipy's own interval for a one-sample mean agrees
+    expected = stats.ttest_1samp(gaps, 0.0).confidence_interval(0.95)
+    assert (low, high) == pytest.approx((expected.low, expected.high))
+
+
+def test_paired_interval_refuses_what_it_cannot_estimate():
+    with pytest.raises(ValueError, match="at least 2 differences, got 1"):
+        paired_interval([0.1])
+    with pytest.raises(ValueError, match="confidence must be between 0 and 1"):
+        paired_interval([0.1, 0.2], confidence=95)
+
+
 @pytest.mark.parametrize(
-    ("score", "fits", "within_score", "within_fits"),
+    ("low", "high", "expected"),
     [
-        (0.975, 61, True, True),  # gap 0.005: just within
-        (0.9749, 61, False, True),
-        (0.99, 61.25, True, True),  # exactly a quarter of 245
-        (0.99, 62, True, False),
+        (0.001, 0.02, "better"),
+        (-0.02, -0.001, "worse"),
+        (-0.01, 0.01, "not distinguishable"),
+        (0.0, 0.02, "not distinguishable"),  # touching 0 does not exclude it
+        (-0.02, 0.0, "not distinguishable"),
+        (0.0, 0.0, "not distinguishable"),  # every gap 0
     ],
 )
-def test_check_claim(score, fits, within_score, within_fits):
-    result = check_claim(0.98, 245, score, fits)
-    assert (result["within_score"], result["within_fits"]) == (within_score, within_fits)
-    assert result["holds"] == (within_score and within_fits)
-    assert result["score_gap"] == round(0.98 - score, 4)
+def test_verdict_claims_a_difference_only_when_the_interval_excludes_zero(low, high, expected):
+    assert verdict(low, high) == expected
+    assert expected in benchmark.VERDICTS
+
+
+def test_verdict_refuses_an_upside_down_interval():
+    with pytest.raises(ValueError, match="low <= high"):
+        verdict(0.1, -0.1)
+
+
+def test_describe_has_no_sd_for_a_single_value():
+    assert describe([0.9])["sd"] is None
+    summary = describe([0.9, 0.8, 1.0, 0.9])
+    assert summary["median"] == 0.9 and summary["sd"] == round(
+        np.std([0.9, 0.8, 1.0, 0.9], ddof=1), 4
+    )
+
+
+def test_paired_comparison_pairs_by_repetition_and_counts_wins():
+    ours = [{"repetition": i, "test_score": s} for i, s in enumerate([0.9, 0.8, 0.95])]
+    theirs = [{"repetition": i, "test_score": s} for i, s in enumerate([0.85, 0.8, 0.9])]
+    found = compare_paired("tpe", ours[::-1], "random", theirs)  # order does not matter
+    assert (found["wins"], found["ties"], found["losses"]) == (2, 1, 0)
+    assert found["mean_difference"] == pytest.approx(round((0.05 + 0 + 0.05) / 3, 4))
+    with pytest.raises(ValueError, match="same repetitions"):
+        compare_paired("tpe", ours[:2], "random", theirs)
+
+
+# --- seeds ---------------------------------------------------------------------------
+
+
+def test_every_run_has_its_own_random_stream():
+    tasks = benchmark.plan(range(benchmark.REPETITIONS))
+    seeds = [benchmark.run_seed(rep, dataset, space, label) for space, dataset, rep, label in tasks]
+    assert len(set(seeds)) == len(seeds)
+    splits = {
+        benchmark.split_seed(rep, dataset) for _, dataset, rep, _ in tasks
+    }  # one per repetition x dataset
+    datasets = {dataset for _, dataset, _, _ in tasks}
+    assert len(splits) == benchmark.REPETITIONS * len(datasets)
+
+
+def test_strategies_of_one_repetition_share_the_outer_split():
+    first = benchmark.outer_split(3, "wine")
+    again = benchmark.outer_split(3, "wine")
+    other = benchmark.outer_split(4, "wine")
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not np.array_equal(first[3], other[3]) or not np.array_equal(first[1], other[1])
+    assert len(first[1]) == math.ceil(len(benchmark.dataset_arrays("wine")[1]) * 0.3)
+
+
+def test_search_records_the_same_run_as_the_package_strategy():
+    data = benchmark.outer_split(0, "wine")
+    problem = benchmark.SPACES["svc"].build((data[0], data[2]), 7)
+    for strategy in ("grid", "random", "halving", "tpe"):
+        trace = benchmark.search(problem, strategy, 42, seed=5)
+        plain = run_strategy(strategy, problem, 42, 5)
+        assert trace.result(strategy, 5).best_params == plain.best_params, strategy
+        assert trace.result(strategy, 5).curve == plain.curve, strategy
+        # a choice after every full-data score, the last one being the run's winner
+        assert len(trace.choices) == len(plain.curve)
+        assert trace.choices[-1][2] == plain.best_params
+
+
+def test_choice_at_picks_the_last_choice_made_by_then():
+    choices = [(3.0, 0.5, {"a": 1}), (6.0, 0.7, {"a": 2}), (9.0, 0.7, {"a": 2})]
+    assert benchmark.choice_at(choices, 2.9) is None
+    assert benchmark.choice_at(choices, 6.0)[2] == {"a": 2}
+    assert benchmark.choice_at(choices, 100)[0] == 9.0
+
+
+def test_the_hgb_space_is_too_big_for_a_grid():
+    space = problems.hgb_space()
+    assert len(space.params) == 5
+    assert space.grid_size() > 100 * benchmark.HGB_CONFIGS
+
+
+# --- the committed results -----------------------------------------------------------
+
+
+def test_committed_benchmark_has_enough_repetitions_and_both_spaces(committed):
+    assert committed["metadata"]["repetitions"] >= 20
+    assert set(committed["results"]) == set(benchmark.SPACES)
+    for space, by_dataset in committed["results"].items():
+        assert set(by_dataset) == set(benchmark.SPACES[space].datasets)
+        for dataset, entry in by_dataset.items():
+            for label, summary in entry["strategies"].items():
+                assert summary["runs"] == committed["metadata"]["repetitions"], (dataset, label)
+                assert summary["mean_fits"] <= summary["budget"] + 1e-9, (dataset, label)
+                assert len(summary["curve"]["test_score"]["median"]) == len(benchmark.CHECKPOINTS)
+            for comparison in entry["comparisons"]:
+                assert comparison["verdict"] in benchmark.VERDICTS
+                assert comparison["n"] == committed["metadata"]["repetitions"]
+
+
+def test_committed_summaries_follow_from_the_committed_records(committed):
+    rebuilt = benchmark.recomputed(committed)
+    assert differences(committed["results"], rebuilt["results"], "results") == []
+
+
+def test_committed_metadata_match_the_code(committed):
+    count = committed["metadata"]["repetitions"]
+    assert differences(committed["metadata"], benchmark._metadata(count), "metadata") == []
+
+
+def test_committed_benchmark_is_serialized_deterministically(committed):
+    assert COMMITTED.read_text(encoding="utf-8") == benchmark.dumps(committed)
+
+
+def test_format_benchmark_shows_every_space_and_dataset(committed):
+    text = format_benchmark(committed)
+    for space, by_dataset in committed["results"].items():
+        for dataset in by_dataset:
+            assert f"{space} on {dataset}:" in text
+    rows = [line for line in text.splitlines() if line.startswith("| grid_full ")]
+    assert len(rows) == 2 * len(committed["results"]["svc"])  # a summary row and a comparison
+    assert "not distinguishable" in text or "better" in text or "worse" in text
+
+
+def test_format_benchmark_prints_a_dash_for_the_sd_of_one_run(committed):
+    single = json.loads(json.dumps(committed))
+    single.pop("wall_time")
+    summary = single["results"]["svc"]["wine"]["strategies"]["grid_full"]
+    summary["runs"] = 1
+    line = next(
+        row
+        for row in format_benchmark(single, space="svc").split("svc on wine")[1].splitlines()
+        if row.startswith("| grid_full ")
+    )
+    assert line.rstrip(" |").endswith("–")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_committed_benchmark_passes_a_spot_check():
+    """Re-run the first repetition of every run (the full re-run is `benchmark --check`)."""
+    stale = benchmark.spot_check(COMMITTED, (0,), n_jobs=1)
+    assert stale == [], (
+        "src/tuninglab/data/benchmark.json is out of date; regenerate it with "
+        f"`{benchmark.COMMAND}`:\n" + "\n".join(stale[:20])
+    )
+
+
+def test_spot_check_reports_an_edited_record(committed, tmp_path, monkeypatch):
+    edited = json.loads(json.dumps(committed))
+    record = edited["results"]["svc"]["wine"]["strategies"]["tpe"]["per_repetition"][0]
+    record["test_score"] = round(record["test_score"] - 0.0185, 4)
+    path = tmp_path / "benchmark.json"
+    path.write_text(benchmark.dumps(edited), encoding="utf-8")
+
+    def rerun(repetitions, *, n_jobs):  # the committed records, as a fresh run would give
+        return {
+            ("svc", "wine", 0, "tpe"): committed["results"]["svc"]["wine"]["strategies"]["tpe"][
+                "per_repetition"
+            ][0]
+        }, {}
+
+    monkeypatch.setattr(benchmark, "run_records", rerun)
+    found = benchmark.spot_check(path, (0,))
+    assert any("per_repetition[0].test_score" in line for line in found), found
+    assert any(line.startswith("results.svc.wine") for line in found)  # summaries disagree too
+
+
+# --- the staleness comparison --------------------------------------------------------
 
 
 def test_differences_ignore_only_top_level_wall_time():
@@ -51,53 +245,6 @@ def test_differences_ignore_only_top_level_wall_time():
     ]
 
 
-def test_committed_benchmark_is_complete_and_consistent(committed):
-    assert len(committed["metadata"]["seeds"]) >= 5
-    assert len(committed["datasets"]) >= 2
-    for name, entry in committed["datasets"].items():
-        strategies = entry["strategies"]
-        assert set(strategies) >= {benchmark.REFERENCE, "tpe", "halving", "random"}, name
-        reference = strategies[benchmark.REFERENCE]
-        assert reference["mean_fits"] == entry["grid_fits"]
-        for label, summary in strategies.items():
-            assert summary["mean_fits"] <= summary["budget"], (name, label)
-            scores = [s for s in summary["curve"]["mean_best_score"] if s is not None]
-            assert scores == sorted(scores) and scores[-1] <= summary["mean_best_score"]
-            assert label in committed["wall_time"]["mean_seconds_per_run"][name]
-        for label, claim in entry["claim"]["strategies"].items():
-            recomputed = check_claim(
-                reference["mean_best_score"],
-                reference["mean_fits"],
-                strategies[label]["mean_best_score"],
-                strategies[label]["mean_fits"],
-            )
-            assert recomputed["holds"] == claim["holds"], (name, label)
-        claims = entry["claim"]["strategies"].values()
-        assert entry["claim"]["holds"] == all(c["holds"] for c in claims)
-
-
-def test_committed_benchmark_is_serialized_deterministically(committed):
-    assert COMMITTED.read_text(encoding="utf-8") == benchmark.dumps(committed)
-
-
-def test_format_benchmark_shows_every_dataset(committed):
-    text = format_benchmark(committed)
-    for name, entry in committed["datasets"].items():
-        verdict = "yes" if entry["claim"]["holds"] else "no"
-        assert f"claim holds: {verdict}" in text.split(f"{name} (")[1].splitlines()[0]
-    assert text.count("| grid_full ") == len(committed["datasets"])
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(900)
-def test_committed_benchmark_is_current():
-    stale = benchmark_is_current(COMMITTED)
-    assert stale == [], (
-        "src/tuninglab/data/benchmark.json is out of date; regenerate it with "
-        f"`{benchmark.COMMAND}`:\n" + "\n".join(stale[:20])
-    )
-
-
 def _perturb(value, relative: float, rng):
     """Every float of a JSON value moved by up to ``relative`` of itself."""
     if isinstance(value, dict):
@@ -110,16 +257,12 @@ def _perturb(value, relative: float, rng):
 
 
 def test_last_bit_differences_between_machines_are_tolerated(committed):
-    import numpy as np
-
     rng = np.random.default_rng(0)
     for relative in (2.2e-16, 1e-14, 1e-11):  # one ulp, a log round-trip, well within
         assert differences(committed, _perturb(committed, relative, rng)) == []
 
 
 def test_differences_beyond_the_tolerance_are_reported(committed):
-    import numpy as np
-
     moved = _perturb(committed, 1e-7, np.random.default_rng(0))
     found = differences(committed, moved)
     assert found and all(": committed " in line and ", now " in line for line in found)

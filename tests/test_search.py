@@ -310,8 +310,9 @@ def test_runs_are_deterministic_for_a_seed(svc_iris, sgd_iris):
 
 
 def test_tpe_starts_with_the_draws_of_random_search(svc_iris):
-    # Documented in the benchmark notes: the first 10 TPE trials are random and, on this
-    # log-scaled space, identical to RandomizedSearchCV's draws for the same seed.
+    # Documented in the strategies module and the choosing guide: the first 10 TPE
+    # trials are random and, on this log-scaled space, identical to RandomizedSearchCV's
+    # draws for the same seed.
     random = run_strategy("random", svc_iris, 60, 1)
     tpe = run_strategy("tpe", svc_iris, 60, 1)
     assert random.curve[:10] == tpe.curve[:10]
@@ -382,7 +383,7 @@ def test_compare_is_deterministic_and_summarizes(svc_iris):
     assert [r.seed for r in random.runs] == [0, 1, 2]
     scores = [r.best_score for r in random.runs]
     assert random.mean_score == pytest.approx(np.mean(scores))
-    assert random.std_score == pytest.approx(np.std(scores))
+    assert random.std_score == pytest.approx(np.std(scores, ddof=1))
     rows = {row["strategy"]: row for row in first.to_rows()}
     assert rows["random"]["mean_best_score"] == round(np.mean(scores), 4)
     assert rows["random"]["mean_fits"] == 20.0 and rows["random"]["runs"] == 3
@@ -427,3 +428,12 @@ def test_mean_curve_waits_for_every_run():
     assert best_so_far(((5.0, 0.5),), 4.0) is None
     assert curve_points(12, 5) == [5.0, 10.0, 12.0]
     assert format_params({"b": 0.0123456, "a": None}) == "a=None, b=0.01235"
+
+
+def test_a_single_run_has_no_standard_deviation(svc_iris):
+    result = compare(svc_iris, ["grid", "random"], budget=20, seeds=[0, 1])
+    assert result.results["grid"].std_score is None  # one run: no spread to estimate
+    rows = {row["strategy"]: row for row in result.to_rows()}
+    assert rows["grid"]["std_best_score"] is None
+    grid_line = next(line for line in result.to_markdown().splitlines() if "| grid " in line)
+    assert "| –" in grid_line.replace("  ", " ") and "0.0000" not in grid_line

@@ -86,9 +86,14 @@ class StrategyResult:
         return float(np.mean([r.best_score for r in self.runs]))
 
     @property
-    def std_score(self) -> float:
-        """Standard deviation (population, ``ddof=0``) over runs of the best CV score."""
-        return float(np.std([r.best_score for r in self.runs]))
+    def std_score(self) -> float | None:
+        """Sample standard deviation (``ddof=1``) over runs of the best CV score.
+
+        ``None`` for a single run, which has no spread to estimate (tables print "–").
+        """
+        if len(self.runs) < 2:
+            return None
+        return float(np.std([r.best_score for r in self.runs], ddof=1))
 
     @property
     def mean_fits(self) -> float:
@@ -155,6 +160,11 @@ class StrategyResult:
 
 def _format_value(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def format_sd(value: float | None) -> str:
+    """Format a standard deviation with 4 decimals, or "–" when there is none (one run)."""
+    return "–" if value is None else f"{value:.4f}"
 
 
 def format_params(params: dict[str, Any]) -> str:
@@ -238,7 +248,7 @@ class Comparison:
                 row["strategy"],
                 row["runs"],
                 f"{row['mean_best_score']:.4f}",
-                f"{row['std_best_score']:.4f}",
+                format_sd(row["std_best_score"]),
                 f"{row['mean_fits']:.1f}",
                 f"{row['mean_wall_time']:.2f}",
                 format_params(row["best_params"]),

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 from sklearn.model_selection import BaseCrossValidator, KFold, StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
@@ -30,10 +31,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from tuninglab import datasets
-from tuninglab.search.spaces import CategoricalParam, FloatParam, SearchSpace
+from tuninglab.search.spaces import CategoricalParam, FloatParam, IntParam, SearchSpace
 
 SGD_EPOCHS = 20
 """Epochs of one full fit of the ready-made ``"sgd"`` problem."""
+HGB_MAX_ITER = 50
+"""Boosting iterations of :func:`hgb` (fixed; early stopping is off)."""
 
 
 @dataclass
@@ -271,4 +274,64 @@ def get(model: str, dataset: str, *, max_samples: int | None = None) -> Problem:
         data=dataset,
         max_samples=max_samples,
         **options,
+    )
+
+
+def hgb_space() -> SearchSpace:
+    """Return the 5-D search space of :func:`hgb`, too large for a useful grid.
+
+    ``learning_rate`` (log, 0.01 to 0.3), ``max_leaf_nodes`` (8 to 64),
+    ``min_samples_leaf`` (5 to 50), ``l2_regularization`` (log, 1e-3 to 10) and
+    ``max_features`` (0.3 to 1.0). Its default grid has 5 values each: 3125
+    configurations.
+    """
+    return SearchSpace(
+        [
+            FloatParam("learning_rate", 0.01, 0.3, log=True),
+            IntParam("max_leaf_nodes", 8, 64),
+            IntParam("min_samples_leaf", 5, 50),
+            FloatParam("l2_regularization", 1e-3, 10.0, log=True),
+            FloatParam("max_features", 0.3, 1.0),
+        ]
+    )
+
+
+def hgb(
+    data: str | tuple[Any, Any],
+    *,
+    name: str = "hgb",
+    cv: int | BaseCrossValidator = 3,
+    cv_seed: int = 0,
+    max_iter: int = HGB_MAX_ITER,
+    max_samples: int | None = None,
+) -> Problem:
+    """Return a gradient-boosting problem with five hyperparameters (see :func:`hgb_space`).
+
+    The model is a ``HistGradientBoostingClassifier`` with ``max_iter`` iterations,
+    early stopping off and ``random_state=0`` (it draws the features of each split when
+    ``max_features < 1``), so a configuration always trains the same model. It is not
+    one of :data:`MODELS`; build it here.
+
+    Args:
+        data: A bundled classification dataset name or ``(X, y)``.
+        name: The problem's label.
+        cv: Folds (3 by default, to keep it cheap) or a splitter.
+        cv_seed: Seed of the fold shuffling.
+        max_iter: Boosting iterations per fit.
+        max_samples: Keep a stratified subsample of this many rows (seed 0).
+
+    Returns:
+        The problem.
+    """
+    estimator = HistGradientBoostingClassifier(
+        max_iter=max_iter, early_stopping=False, random_state=0
+    )
+    return Problem(
+        name=name,
+        estimator=estimator,
+        space=hgb_space(),
+        data=data,
+        cv=cv,
+        cv_seed=cv_seed,
+        max_samples=max_samples,
     )

@@ -116,8 +116,12 @@ class Strategy:
 
 
 @dataclass
-class _Trace:
-    """Accumulates spent fits and the best-so-far curve of one run."""
+class Trace:
+    """Accumulates spent fits, the best-so-far curve and the choices of one run.
+
+    ``choices`` has one ``(fits, best score, best params)`` entry per full-data score:
+    the configuration the run would choose if it stopped there.
+    """
 
     fits: float = 0.0
     fit_calls: int = 0
@@ -125,17 +129,22 @@ class _Trace:
     best_score: float = -math.inf
     best_params: dict[str, Any] = field(default_factory=dict)
     curve: list[tuple[float, float]] = field(default_factory=list)
+    choices: list[tuple[float, float, dict[str, Any]]] = field(default_factory=list)
 
     def spend(self, fits: float, calls: int = 0) -> None:
+        """Count ``fits`` full-fit equivalents spent in ``calls`` calls to ``fit``."""
         self.fits += fits
         self.fit_calls += calls
 
     def score(self, score: float, params: dict[str, Any]) -> None:
+        """Record a full-data CV score of ``params`` (after its fits were spent)."""
         if score > self.best_score:
             self.best_score, self.best_params = float(score), _plain_params(params)
         self.curve.append((float(round(self.fits, 6)), self.best_score))
+        self.choices.append((*self.curve[-1], self.best_params))
 
     def result(self, strategy: str, seed: int) -> RunResult:
+        """The run's :class:`RunResult`, labelled ``strategy`` and ``seed``."""
         return RunResult(
             strategy=strategy,
             seed=seed,
@@ -167,7 +176,7 @@ def _cv_score(problem: Problem, params: dict[str, Any]) -> float:
     return float(np.mean(scores))
 
 
-def _replay(trace: _Trace, cv_results: dict[str, Any], n_splits: int, n_samples: int) -> None:
+def _replay(trace: Trace, cv_results: dict[str, Any], n_splits: int, n_samples: int) -> None:
     """Feed a scikit-learn search's ``cv_results_`` to ``trace`` in evaluation order."""
     resources = cv_results.get("n_resources", [n_samples] * len(cv_results["params"]))
     for params, score, resource in zip(
@@ -188,13 +197,14 @@ def _search_options(problem: Problem) -> dict[str, Any]:
     }
 
 
-def run_grid(problem: Problem, budget: int, seed: int) -> RunResult:
+def run_grid(problem: Problem, budget: int, seed: int, *, trace: Trace | None = None) -> RunResult:
     """Run ``GridSearchCV``, on a coarser grid if the full one exceeds the budget.
 
     Args:
         problem: The problem.
         budget: Maximum fits.
         seed: Unused (the grid has no randomness); kept for a uniform signature.
+        trace: Record into this trace (to read its choices afterwards).
 
     Returns:
         The run's result.
@@ -202,26 +212,31 @@ def run_grid(problem: Problem, budget: int, seed: int) -> RunResult:
     max_configs = budget // problem.n_splits
     grid = problem.space.coarsened(max_configs).to_grid(max_size=max_configs)
     search = GridSearchCV(problem.make_estimator(), grid, **_search_options(problem))
-    return _fit_and_replay(search, problem, "grid", seed)
+    return _fit_and_replay(search, problem, "grid", seed, trace)
 
 
-def _fit_and_replay(search, problem: Problem, name: str, seed: int) -> RunResult:
+def _fit_and_replay(
+    search, problem: Problem, name: str, seed: int, trace: Trace | None
+) -> RunResult:
     """Fit a scikit-learn search and turn its ``cv_results_`` into a :class:`RunResult`."""
     X, y = problem.load()
     search.fit(X, y)
-    trace = _Trace()
+    trace = Trace() if trace is None else trace
     trace.n_configs = len(search.cv_results_["params"])
     _replay(trace, search.cv_results_, problem.n_splits, len(y))
     return trace.result(name, seed)
 
 
-def run_random(problem: Problem, budget: int, seed: int) -> RunResult:
+def run_random(
+    problem: Problem, budget: int, seed: int, *, trace: Trace | None = None
+) -> RunResult:
     """Run ``RandomizedSearchCV`` with ``budget // n_splits`` configurations.
 
     Args:
         problem: The problem.
         budget: Maximum fits.
         seed: ``random_state`` of the sampler.
+        trace: Record into this trace (to read its choices afterwards).
 
     Returns:
         The run's result.
@@ -233,7 +248,7 @@ def run_random(problem: Problem, budget: int, seed: int) -> RunResult:
         random_state=seed,
         **_search_options(problem),
     )
-    return _fit_and_replay(search, problem, "random", seed)
+    return _fit_and_replay(search, problem, "random", seed, trace)
 
 
 @dataclass(frozen=True)
@@ -317,20 +332,39 @@ def plan_halving(
     return _simulate_halving(budget // n_splits, n_samples, n_samples, n_splits, factor)
 
 
+MIN_PER_CLASS = 5
+"""Samples of each class a first-rung training fold should hold on average."""
+
+
 def _smallest_resource(problem: Problem) -> int:
-    """scikit-learn's ``min_resources="smallest"`` for this problem."""
+    """The fewest samples a first halving rung may use on this problem.
+
+    scikit-learn's ``min_resources="smallest"`` (``2 * n_splits * n_classes``), raised
+    where needed so that a first-rung training fold holds :data:`MIN_PER_CLASS` samples
+    of each class on average. ``HalvingRandomSearchCV`` subsamples without
+    stratification, and with 3 folds scikit-learn's rule leaves about 9 training samples
+    on a two-class problem: too few to be sure both classes are there (a fit on one
+    class fails).
+    """
     _, y = problem.load()
     n_classes = len(np.unique(y)) if problem.classifier else 1
-    return 2 * problem.n_splits * n_classes
+    smallest = 2 * problem.n_splits * n_classes
+    if problem.classifier:
+        per_fold = MIN_PER_CLASS * n_classes * problem.n_splits / (problem.n_splits - 1)
+        smallest = max(smallest, math.ceil(per_fold))
+    return smallest
 
 
-def run_halving(problem: Problem, budget: int, seed: int) -> RunResult:
+def run_halving(
+    problem: Problem, budget: int, seed: int, *, trace: Trace | None = None
+) -> RunResult:
     """Run ``HalvingRandomSearchCV`` on a schedule from :func:`plan_halving`.
 
     Args:
         problem: The problem.
         budget: Maximum fits (full-fit equivalents).
         seed: ``random_state`` of the sampler and the subsampling.
+        trace: Record into this trace (to read its choices afterwards).
 
     Returns:
         The run's result; its best score is always on the full folds.
@@ -349,7 +383,7 @@ def run_halving(problem: Problem, budget: int, seed: int) -> RunResult:
         **_search_options(problem),
     )
     search.fit(X, y)
-    trace = _Trace()
+    trace = Trace() if trace is None else trace
     trace.n_configs = int(search.n_candidates_[0])
     _replay(trace, search.cv_results_, problem.n_splits, len(y))
     if search.n_resources_[-1] != len(y):
@@ -359,19 +393,20 @@ def run_halving(problem: Problem, budget: int, seed: int) -> RunResult:
     return trace.result("halving", seed)
 
 
-def run_tpe(problem: Problem, budget: int, seed: int) -> RunResult:
+def run_tpe(problem: Problem, budget: int, seed: int, *, trace: Trace | None = None) -> RunResult:
     """Run Optuna's TPE sampler for ``budget // n_splits`` trials.
 
     Args:
         problem: The problem.
         budget: Maximum fits.
         seed: Seed of ``TPESampler``.
+        trace: Record into this trace (to read its choices afterwards).
 
     Returns:
         The run's result.
     """
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
-    trace = _Trace()
+    trace = Trace() if trace is None else trace
     for _ in range(budget // problem.n_splits):
         trial = study.ask()
         params = problem.space.suggest(trial)
@@ -412,7 +447,7 @@ def _fold_models(problem: Problem, params: dict[str, Any]) -> list[tuple]:
 
 
 def _train_by_epochs(
-    problem: Problem, params: dict[str, Any], trial: optuna.Trial, trace: _Trace
+    problem: Problem, params: dict[str, Any], trial: optuna.Trial, trace: Trace
 ) -> float | None:
     """Train one configuration epoch by epoch; return its score, or None if pruned."""
     folds = _fold_models(problem, params)
@@ -447,7 +482,7 @@ def run_tpe_pruned(problem: Problem, budget: int, seed: int) -> RunResult:
         sampler=optuna.samplers.TPESampler(seed=seed),
         pruner=optuna.pruners.MedianPruner(),
     )
-    trace = _Trace()
+    trace = Trace()
     while budget - trace.fits >= problem.n_splits - _EPS:
         trial = study.ask()
         params = problem.space.suggest(trial)
