@@ -99,11 +99,15 @@ def missing_alt_text(rel_path: str, text: str) -> list[Problem]:
     return problems
 
 
+_ADMONITION_TITLE_RE = re.compile(r'^(?:\?\?\?\+?|!!!) [\w-]+ "(?P<title>.+)"$')
+
+
 def template_placeholders(template: str) -> list[str]:
     """The lines of the guide template that a finished guide must have replaced.
 
-    Those are its prose lines of five words or more (outside code and headings) and the
-    values of its ``title`` and ``description`` fields.
+    Those are its prose lines of five words or more (outside code and headings), the
+    quoted titles of its admonitions (``??? question "..."``) and the values of its
+    ``title`` and ``description`` fields.
     """
     found, in_code = [], False
     for line in template.splitlines():
@@ -116,6 +120,9 @@ def template_placeholders(template: str) -> list[str]:
         for name in ("title:", "description:"):
             if text.startswith(name):
                 text = text.removeprefix(name).strip()
+        admonition = _ADMONITION_TITLE_RE.match(text)
+        if admonition:  # only the quoted title is the template's words
+            text = admonition["title"]
         if len(text.split()) >= 5:
             found.append(text)
     return found

@@ -7,7 +7,9 @@ Registered in ``mkdocs.yml`` under ``hooks:``. On every build they:
   placeholder text and every internal link and anchor, failing with ``file:line: problem``;
 * draw the figures that guides' code blocks save (see ``docs_hooks.figures``);
 * add a difficulty badge, reading time and a "verified with" versions line under each
-  guide's title, and a "Related guides" section with links in both directions.
+  guide's title, and a "Related guides" section with links in both directions;
+* check every guide's "Check yourself" section and collect the questions into the
+  flashcards page (see ``docs_hooks.self_check``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docs_hooks import blocks, figures, guide_pages, labs, links, notebook_pages  # noqa: E402
+from docs_hooks import (  # noqa: E402
+    blocks,
+    figures,
+    guide_pages,
+    labs,
+    links,
+    notebook_pages,
+    self_check,
+)
 from docs_hooks.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
@@ -63,6 +73,7 @@ def on_files(files: Files, config) -> Files:
     problems: list[str] = []
     template = (Path(__file__).resolve().parent / "guide_template.md").read_text(encoding="utf-8")
     placeholders = guide_pages.template_placeholders(template)
+    decks: dict[str, list[self_check.Card]] = {}
     for page in files.documentation_pages():
         rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
@@ -70,14 +81,43 @@ def on_files(files: Files, config) -> Files:
         problems += blocks.silent_fences(Path(page.abs_src_path), rel)
         if page.src_uri.startswith(GUIDES_DIR):
             problems += [str(p) for p in guide_pages.placeholders_left(rel, text, placeholders)]
+            decks[Path(page.src_uri).stem], found = self_check.parse(rel, text)
+            problems += [str(p) for p in found]
     if problems:
         raise PluginError("\n".join(problems))
+    _add_flashcards(files, config, guides, decks)
 
     _state["guides"] = guides
     _state["verified"] = guide_pages.versions_line()
     _add_figures(files, config)
     _add_labs(files, config, lab_scripts)
     return files
+
+
+def _nav_paths(entries) -> list[str]:
+    """Every page path in a ``nav:`` value, in order."""
+    found: list[str] = []
+    for entry in entries or []:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            found += _nav_paths(value)
+        elif isinstance(value, str):
+            found.append(value)
+    return found
+
+
+def _add_flashcards(
+    files: Files, config, guides: dict[str, Guide], decks: dict[str, list[self_check.Card]]
+) -> None:
+    """Add the flashcards page: every guide's self-check, in the order of the nav."""
+    order = [Path(p).stem for p in _nav_paths(config.nav) if p.startswith(GUIDES_DIR)]
+    slugs = [s for s in order if s in decks] + sorted(s for s in decks if s not in order)
+    text = self_check.flashcards_markdown([(s, guides[s].title, decks[s]) for s in slugs])
+    path = Path(config.config_file_path).resolve().parent / ".cache" / "pages" / "flashcards.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    files.append(File.generated(config, self_check.PAGE_URI, abs_src_path=str(path)))
 
 
 def _add_labs(files: Files, config, scripts: list[Path]) -> None:

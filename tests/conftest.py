@@ -109,8 +109,12 @@ def guide(
     tags: str = "[fundamentals]",
     extra: str = "",
     body: str = "Some words about tuning.\n",
+    self_check: bool = True,
 ) -> str:
-    """The text of a small guide whose front matter fields can be overridden."""
+    """The text of a small guide whose front matter fields can be overridden.
+
+    It ends with a valid "Check yourself" section unless ``self_check`` is false.
+    """
     return (
         "---\n"
         f"title: {title}\n"
@@ -120,8 +124,15 @@ def guide(
         f"related: {related}\n"
         f"{extra}"
         "---\n\n"
-        f"{body}"
+        f"{body}" + (SELF_CHECK if self_check else "")
     )
+
+
+SELF_CHECK = "\n## Check yourself\n\n" + "".join(
+    f'??? question "Question {n}?"\n\n    Answer {n}: [Check yourself](#check-yourself).\n\n'
+    for n in (1, 2, 3)
+)
+"""A minimal valid self-check section for test guides."""
 
 
 # --- browser tests (tests/test_browser.py) ---------------------------------------------

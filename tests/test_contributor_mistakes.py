@@ -209,3 +209,24 @@ def test_an_unrounded_float_in_an_output_is_refused(page) -> None:
     out = run_page(page, text.replace("0.6666666666666666", "0.7"), "--update-outputs")
     assert f"{shown(page)}:3: output shows 0.6666666666666666" in out
     assert "```text\n0.7\n```" in page.read_text(encoding="utf-8")
+
+
+def test_a_guide_without_a_self_check_fails_the_build(tmp_path: Path) -> None:
+    out = build_guides(tmp_path, {"a": guide(self_check=False)})
+    assert "docs/guides/a.md:1: no '## Check yourself' section" in out
+
+
+def test_a_self_check_answer_without_a_section_link_fails_the_build(tmp_path: Path) -> None:
+    text = guide().replace("Answer 2: [Check yourself](#check-yourself).", "Answer 2.")
+    out = build_guides(tmp_path, {"a": text})
+    line = text.splitlines().index('??? question "Question 2?"') + 1
+    assert f"docs/guides/a.md:{line}: the answer to 'Question 2?' does not link" in out
+
+
+def test_the_flashcards_page_collects_every_self_check(tmp_path: Path) -> None:
+    config = make_project(tmp_path, {"a": guide(title="Guide A"), "b": guide(title="Guide B")})
+    result = build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (tmp_path / "site" / "flashcards" / "index.html").read_text(encoding="utf-8")
+    assert "6 questions from 2 guides" in page
+    assert page.count("Question 1?") == 2 and 'href="../guides/a/#check-yourself"' in page

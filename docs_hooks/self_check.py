@@ -1,0 +1,183 @@
+"""The "Check yourself" section every guide ends with, and the flashcards page built from them.
+
+A guide's self-check is a ``## Check yourself`` section of 3 to 6 collapsible questions::
+
+    ## Check yourself
+
+    ??? question "Why is the best CV score of a search optimistic?"
+
+        It is the maximum of noisy estimates ... [Read a best CV score](#read-a-best-cv-score).
+
+Each answer links to the section of its guide that teaches it (a ``](#anchor)`` link;
+the build's link check makes sure the anchor exists). :func:`parse` reads the questions
+and reports what is wrong with ``file:line``; :func:`flashcards_markdown` writes the
+flashcards page: every question of every guide, grouped by guide, links rewritten so
+they work from the site's root.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docs_hooks.frontmatter import Problem
+
+HEADING = "## Check yourself"
+MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
+PAGE_URI = "flashcards.md"
+"""Where the build puts the flashcards page (generated, not in ``docs/``)."""
+
+_QUESTION = re.compile(r'^\?\?\?\+? question "(?P<text>.+)"\s*$')
+_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+@dataclass(frozen=True)
+class Card:
+    """One self-check question and its answer (Markdown, not indented)."""
+
+    question: str
+    answer: str
+    line: int
+
+
+def _section(lines: list[str]) -> tuple[int, int] | None:
+    """Start (the heading's index) and end (exclusive) of the self-check section."""
+    in_code = False
+    start = None
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        if in_code:
+            continue
+        if start is None and line.rstrip() == HEADING:
+            start = i
+        elif start is not None and line.startswith("## "):
+            return start, i
+    return (start, len(lines)) if start is not None else None
+
+
+def _dedent(body: list[str]) -> str:
+    text = "\n".join(line[4:] if line.startswith("    ") else line.strip() for line in body)
+    return text.strip("\n")
+
+
+def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
+    """Read a guide's self-check questions.
+
+    Args:
+        rel_path: The guide's path, for messages.
+        text: The guide's Markdown.
+
+    Returns:
+        The cards and the problems found: no section, too few or too many questions,
+        text in the section that is not a question, or an answer without a link to a
+        section of the guide.
+    """
+    lines = text.splitlines()
+    found = _section(lines)
+    if found is None:
+        return [], [
+            Problem(
+                rel_path,
+                1,
+                f"no '{HEADING}' section: end every guide with {MIN_QUESTIONS}-{MAX_QUESTIONS} "
+                "questions (see CONTRIBUTING.md, 'Check yourself')",
+            )
+        ]
+    start, end = found
+    cards: list[Card] = []
+    problems: list[Problem] = []
+    current: tuple[str, int, list[str]] | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        question, line, body = current
+        answer = _dedent(body)
+        cards.append(Card(question, answer, line))
+        if not answer:
+            problems.append(Problem(rel_path, line, f"question {question!r} has no answer"))
+        elif not any(m["target"].startswith("#") for m in _LINK.finditer(answer)):
+            problems.append(
+                Problem(
+                    rel_path,
+                    line,
+                    f"the answer to {question!r} does not link to the section that teaches "
+                    "it; end it with a link such as [The idea](#the-idea)",
+                )
+            )
+
+    for index in range(start + 1, end):
+        line = lines[index]
+        match = _QUESTION.match(line)
+        if match:
+            close()
+            current = (match["text"], index + 1, [])
+        elif current is not None and (line.startswith("    ") or not line.strip()):
+            current[2].append(line)
+        elif line.strip():
+            problems.append(
+                Problem(
+                    rel_path,
+                    index + 1,
+                    "only '??? question \"...\"' blocks with indented answers belong in "
+                    f"'{HEADING}'; this line is neither",
+                )
+            )
+    close()
+    if not MIN_QUESTIONS <= len(cards) <= MAX_QUESTIONS:
+        problems.append(
+            Problem(
+                rel_path,
+                start + 1,
+                f"'{HEADING}' has {len(cards)} questions; write {MIN_QUESTIONS} to {MAX_QUESTIONS}",
+            )
+        )
+    return cards, problems
+
+
+def _rebase(answer: str, slug: str) -> str:
+    """Rewrite a guide's relative links so they work from the site's root."""
+
+    def fix(match: re.Match[str]) -> str:
+        target = match["target"]
+        if re.match(r"^[a-z]+:", target):  # https:, mailto:
+            return match[0]
+        if target.startswith("#"):
+            return f"](guides/{slug}.md{target})"
+        if target.startswith("../"):
+            return f"]({target[3:]})"
+        return f"](guides/{target})"
+
+    return _LINK.sub(fix, answer)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines())
+
+
+def flashcards_markdown(decks: list[tuple[str, str, list[Card]]]) -> str:
+    """The flashcards page: every guide's questions, in reading order.
+
+    Args:
+        decks: ``(slug, title, cards)`` per guide, in the order of the site's nav.
+
+    Returns:
+        The page's Markdown.
+    """
+    total = sum(len(cards) for _, _, cards in decks)
+    parts = [
+        "---\ntitle: Flashcards\ndescription: Every guide's self-check questions in one "
+        "place, answers hidden until you open them.\n---\n",
+        f"{total} questions from {len(decks)} guides. Answer each one in your head, then "
+        "open it to check; every answer links to the section that teaches it. The "
+        "questions are the ones at the end of each guide, collected when the site is "
+        "built.\n",
+    ]
+    for slug, title, cards in decks:
+        parts.append(f"## {title}\n\nFrom [{title}](guides/{slug}.md#check-yourself).\n")
+        for card in cards:
+            parts.append(
+                f'??? question "{card.question}"\n\n{_indent(_rebase(card.answer, slug))}\n'
+            )
+    return "\n".join(parts)
