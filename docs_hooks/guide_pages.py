@@ -146,3 +146,52 @@ def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list
                 )
             )
     return problems
+
+
+PATH_MARKER = "<!-- learning-path -->"
+"""Where the landing page wants the learning path; the build replaces it."""
+
+
+def body_of(text: str) -> str:
+    """A page's Markdown without its front matter (what MkDocs hands to the hooks)."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[end + 5 :]
+    return text
+
+
+def learning_path_markdown(
+    sections: list[tuple[str, list[str]]], guides: dict[str, Guide], minutes: dict[str, int]
+) -> str:
+    """The landing page's learning path: the nav's guide sections, in order.
+
+    Args:
+        sections: ``(section title, guide slugs)`` in the order of the nav.
+        guides: Every guide's front matter, by slug.
+        minutes: Every guide's reading time, by slug.
+
+    Returns:
+        Markdown: per section a heading line and a numbered list of steps, each with the
+        guide's title, difficulty, minutes and description; then the total time.
+    """
+    parts, step, total = [], 0, 0
+    for title, slugs in sections:
+        items = []
+        for slug in slugs:
+            guide, step = guides[slug], step + 1
+            total += minutes[slug]
+            items.append(
+                f'<li value="{step}" markdown>[{guide.title}](guides/{slug}.md) '
+                f'<span class="tl-badge tl-badge--{guide.difficulty}">'
+                f"{guide.difficulty.capitalize()}</span> {minutes[slug]} min. "
+                f"{guide.description}</li>"
+            )
+        listing = "\n".join(items)
+        parts.append(f'**{title}**\n\n<ol class="tl-path" markdown>\n{listing}\n</ol>')
+    hours, rest = divmod(total, 60)
+    parts.append(
+        f"The {step} guides take about {hours} h {rest} min to read; running the code "
+        "and the exercises takes longer."
+    )
+    return "\n\n".join(parts) + "\n"

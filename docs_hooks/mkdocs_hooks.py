@@ -88,6 +88,12 @@ def on_files(files: Files, config) -> Files:
     _add_flashcards(files, config, guides, decks)
 
     _state["guides"] = guides
+    _state["minutes"] = {
+        Path(f.src_uri).stem: guide_pages.reading_minutes(
+            guide_pages.body_of(Path(f.abs_src_path).read_text(encoding="utf-8"))
+        )
+        for f in guide_files
+    }
     _state["verified"] = guide_pages.versions_line()
     _add_figures(files, config)
     _add_labs(files, config, lab_scripts)
@@ -203,13 +209,33 @@ def _guide_for(page) -> Guide | None:
     return guides.get(Path(page.file.src_uri).stem)
 
 
+def nav_sections(nav) -> list[tuple[str, list[str]]]:
+    """The nav's top-level sections that hold guides: ``(title, guide slugs)`` in order."""
+    sections = []
+    for entry in nav or []:
+        if isinstance(entry, dict):
+            title, value = next(iter(entry.items()))
+            if isinstance(value, list):
+                slugs = [Path(p).stem for p in _nav_paths(value) if p.startswith(GUIDES_DIR)]
+                if slugs:
+                    sections.append((title, slugs))
+    return sections
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Add the header line and the related-guides section to a guide."""
+    """Add the header line and related guides to a guide; the learning path to the home page.
+
+    The landing page asks for the path with :data:`guide_pages.PATH_MARKER`.
+    """
+    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
+    minutes_by_slug: dict[str, int] = _state["minutes"]  # type: ignore[assignment]
+    if page.file.src_uri == "index.md" and guide_pages.PATH_MARKER in markdown:
+        path = guide_pages.learning_path_markdown(nav_sections(config.nav), guides, minutes_by_slug)
+        return markdown.replace(guide_pages.PATH_MARKER, path)
     guide = _guide_for(page)
     if guide is None:
         return markdown
-    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
-    minutes = guide_pages.reading_minutes(markdown)
+    minutes = minutes_by_slug.get(guide.slug) or guide_pages.reading_minutes(markdown)
     page.meta["reading_time"] = minutes
     header = guide_pages.header_html(guide, minutes, str(_state["verified"]))
     return header + markdown + guide_pages.related_markdown(guide.slug, guides)

@@ -86,6 +86,7 @@ def make_project(root: Path, guides: dict[str, str], labs: dict[str, str] | None
             "nav:\n  - index.md\n"
             + "".join(f"  - guides/{slug}.md\n" for slug in guides)
             + entries
+            + "  - flashcards.md\n"
             + "  - tags.md\n"
         )
         (root / "examples").mkdir()

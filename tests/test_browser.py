@@ -105,7 +105,8 @@ def visit(browser, server, path: str, dark_too: bool) -> Visit:
         response = page.goto(server.url(path), wait_until="networkidle")
         html = page.content()
         if ".arithmatex" in html or 'class="arithmatex"' in html:
-            page.wait_for_selector(".katex", timeout=10_000)
+            # attached, not visible: maths in a closed answer (flashcards) is rendered too
+            page.wait_for_selector(".katex", state="attached", timeout=10_000)
             page.wait_for_load_state("networkidle")
         # What the first screen loads; lazy images further down come when scrolled to.
         first_screen = list(recorder.responses)
@@ -135,7 +136,8 @@ def source_pages() -> list[str]:
     for md in sorted((REPO / "docs").rglob("*.md")):
         rel = md.relative_to(REPO / "docs").with_suffix("").as_posix()
         found.append("" if rel == "index" else rel.removesuffix("index") + "/")
-    return found + [f"labs/{path.stem}/" for path in lab_paths()]
+    generated = ["flashcards/"]  # built from the guides' self-checks (docs_hooks/self_check.py)
+    return found + generated + [f"labs/{path.stem}/" for path in lab_paths()]
 
 
 def html_file(path: str) -> str:
@@ -188,7 +190,7 @@ def guides() -> dict[str, dict]:
 def test_every_built_page_is_checked_and_every_kind_exists(site_server) -> None:
     assert sorted(site_server.pages()) == sorted(source_pages())
     kinds = {kind_of(path) for path in PAGES}
-    assert {"landing", "guide", "tags", "glossary", "404", "lab"} <= kinds, kinds
+    assert {"landing", "guide", "tags", "glossary", "flashcards", "404", "lab"} <= kinds, kinds
 
 
 def request_problems(v: Visit) -> list[str]:

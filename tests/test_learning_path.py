@@ -1,0 +1,106 @@
+"""The learning path: the nav's order, prerequisites that come first, the landing page's list."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docs_hooks.frontmatter import split_front_matter
+from docs_hooks.guide_pages import body_of, learning_path_markdown, reading_minutes
+from docs_hooks.mkdocs_hooks import nav_sections
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "docs/guides", "docs/index.md")
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """mkdocs.yml has tags (!ENV, !!python/name) that the nav does not need."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def nav() -> list:
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
+    return config["nav"]
+
+
+def path_order() -> list[str]:
+    return [slug for _, slugs in nav_sections(nav()) for slug in slugs]
+
+
+def prerequisites(path: Path) -> tuple[int, list[str]]:
+    """The line of a guide's **Prerequisites:** paragraph and the guides it links."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("**Prerequisites:**"):
+            paragraph = []
+            for following in lines[number - 1 :]:
+                if not following.strip():
+                    break
+                paragraph.append(following)
+            links = re.findall(r"\]\(([a-z0-9-]+)\.md(?:#[^)]*)?\)", " ".join(paragraph))
+            return number, links
+    return 0, []
+
+
+GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
+
+
+def test_every_guide_is_on_the_path_once():
+    order = path_order()
+    assert len(order) == len(set(order)), "a guide appears twice in the nav"
+    assert sorted(order) == sorted(p.stem for p in GUIDES)
+
+
+@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.stem)
+def test_no_prerequisite_comes_later_on_the_path(path: Path):
+    order = path_order()
+    line, needed = prerequisites(path)
+    assert line, f"docs/guides/{path.name}: no **Prerequisites:** line (write 'none' if so)"
+    for slug in needed:
+        assert slug in order, f"docs/guides/{path.name}:{line}: {slug} is not on the path"
+        assert order.index(slug) < order.index(path.stem), (
+            f"docs/guides/{path.name}:{line}: prerequisite {slug} comes later on the path "
+            f"(step {order.index(slug) + 1}, this guide is step {order.index(path.stem) + 1})"
+        )
+
+
+def test_a_beginner_section_opens_the_path():
+    first_title, first_slugs = nav_sections(nav())[0]
+    for slug in first_slugs:
+        text, _ = split_front_matter((REPO / "docs" / "guides" / f"{slug}.md").read_text())
+        assert yaml.safe_load(text)["difficulty"] == "beginner", (first_title, slug)
+
+
+def test_learning_path_markdown_numbers_steps_and_adds_up_the_time():
+    from docs_hooks.frontmatter import Guide
+
+    guides = {s: Guide(s, s, s.upper(), f"About {s}.", "beginner", [], []) for s in "abc"}
+    text = learning_path_markdown(
+        [("One", ["a", "b"]), ("Two", ["c"])], guides, {"a": 30, "b": 20, "c": 15}
+    )
+    assert '<li value="3" markdown>[C](guides/c.md)' in text
+    assert "**Two**" in text and "About b." in text and "20 min." in text
+    assert "The 3 guides take about 1 h 5 min to read" in text
+
+
+@pytest.mark.depends_on("docs", site=True, site_pages=("index.html",))
+def test_the_landing_page_shows_each_step_with_difficulty_and_time(built_site: Path):
+    page = html.unescape((built_site / "index.html").read_text(encoding="utf-8"))
+    total = 0
+    for slug in path_order():
+        minutes = reading_minutes(body_of((REPO / "docs" / "guides" / f"{slug}.md").read_text()))
+        total += minutes
+        item = re.search(rf'<li value="\d+"><a href="guides/{slug}/">(.*?)</li>', page, re.S)
+        assert item, f"{slug} is missing from the landing page's path"
+        assert f"{minutes} min." in item.group(1), slug
+        assert "tl-badge--" in item.group(1), slug
+    hours, rest = divmod(total, 60)
+    assert f"take about {hours} h {rest} min to read" in page
+    for link in ('href="glossary/"', 'href="flashcards/"', 'href="troubleshooting/"'):
+        assert link in page, link
