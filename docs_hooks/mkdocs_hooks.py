@@ -38,6 +38,8 @@ from docs_hooks import (  # noqa: E402
 from docs_hooks.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
+IN_PROGRESS = "Guides in progress"
+"""The nav section `make new-guide` lists a draft in; it is not part of the learning path."""
 _state: dict[str, object] = {"guides": {}, "verified": ""}
 
 
@@ -215,7 +217,7 @@ def nav_sections(nav) -> list[tuple[str, list[str]]]:
     for entry in nav or []:
         if isinstance(entry, dict):
             title, value = next(iter(entry.items()))
-            if isinstance(value, list):
+            if isinstance(value, list) and title != IN_PROGRESS:
                 slugs = [Path(p).stem for p in _nav_paths(value) if p.startswith(GUIDES_DIR)]
                 if slugs:
                     sections.append((title, slugs))

@@ -17,12 +17,26 @@ SECTION = "  - Guides in progress:"
 
 
 def add_to_nav(config: str, slug: str) -> str:
-    """Return ``mkdocs.yml`` text with ``guides/SLUG.md`` listed under ``SECTION``."""
+    """Return ``mkdocs.yml`` text with ``guides/SLUG.md`` listed under ``SECTION``.
+
+    The section is created at the end of the ``nav:`` block if it is missing; the rest
+    of the file is left as it was.
+
+    Raises:
+        ValueError: If the configuration has no top-level ``nav:`` block.
+    """
     entry = f"      - guides/{slug}.md"
-    if SECTION not in config:
-        head, tail = config.split("\n  - Tags: tags.md", 1)
-        return f"{head}\n{SECTION}\n{entry}\n  - Tags: tags.md{tail}"
-    return config.replace(SECTION, f"{SECTION}\n{entry}", 1)
+    if SECTION in config:
+        return config.replace(SECTION, f"{SECTION}\n{entry}", 1)
+    lines = config.split("\n")
+    if "nav:" not in lines:
+        raise ValueError("mkdocs.yml has no top-level 'nav:' block to list the guide in")
+    end = lines.index("nav:") + 1
+    while end < len(lines) and (lines[end].startswith((" ", "-")) or not lines[end].strip()):
+        end += 1
+    while not lines[end - 1].strip():  # keep blank lines after the block where they are
+        end -= 1
+    return "\n".join([*lines[:end], SECTION, entry, *lines[end:]])
 
 
 def main(slug: str) -> int:

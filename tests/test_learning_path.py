@@ -11,7 +11,7 @@ import yaml
 
 from docs_hooks.frontmatter import split_front_matter
 from docs_hooks.guide_pages import body_of, learning_path_markdown, reading_minutes
-from docs_hooks.mkdocs_hooks import nav_sections
+from docs_hooks.mkdocs_hooks import IN_PROGRESS, nav_sections
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "docs/guides", "docs/index.md")
@@ -51,15 +51,23 @@ def prerequisites(path: Path) -> tuple[int, list[str]]:
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
 
 
+def drafts() -> set[str]:
+    """Guides listed under "Guides in progress" (by `make new-guide`): not on the path yet."""
+    for entry in nav():
+        if isinstance(entry, dict) and IN_PROGRESS in entry:
+            return {Path(p).stem for p in entry[IN_PROGRESS]}
+    return set()
+
+
 def test_every_guide_is_on_the_path_once():
     order = path_order()
     assert len(order) == len(set(order)), "a guide appears twice in the nav"
-    assert sorted(order) == sorted(p.stem for p in GUIDES)
+    assert sorted(order) == sorted(p.stem for p in GUIDES if p.stem not in drafts())
 
 
 @pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.stem)
 def test_no_prerequisite_comes_later_on_the_path(path: Path):
-    order = path_order()
+    order = path_order() + sorted(drafts())  # a draft may build on anything
     line, needed = prerequisites(path)
     assert line, f"docs/guides/{path.name}: no **Prerequisites:** line (write 'none' if so)"
     for slug in needed:

@@ -41,11 +41,30 @@ def test_template_code_blocks_pass(tmp_path: Path) -> None:
 
 
 def test_add_to_nav_creates_then_extends_the_section() -> None:
-    config = "nav:\n  - Home: index.md\n  - Tags: tags.md\n"
+    config = "site_name: x\nnav:\n  - Home: index.md\n  - Tags: tags.md\n\nextra:\n  a: 1\n"
     once = add_to_nav(config, "first")
-    assert f"{SECTION}\n      - guides/first.md\n  - Tags: tags.md" in once
+    assert once.endswith(
+        f"  - Tags: tags.md\n{SECTION}\n      - guides/first.md\n\nextra:\n  a: 1\n"
+    )
     twice = add_to_nav(once, "second")
     assert twice.count(SECTION) == 1 and "      - guides/second.md" in twice
+    last = add_to_nav("nav:\n  - Glossary: glossary.md", "third")  # nav at the end, no Tags
+    assert last == f"nav:\n  - Glossary: glossary.md\n{SECTION}\n      - guides/third.md"
+
+
+def test_add_to_nav_needs_a_nav() -> None:
+    with pytest.raises(ValueError, match="no top-level 'nav:' block"):
+        add_to_nav("site_name: x\n", "first")
+
+
+def test_the_real_config_gains_the_section_inside_its_nav() -> None:
+    import yaml
+
+    from tests.test_learning_path import _IgnoreTags
+
+    text = add_to_nav((REPO / "mkdocs.yml").read_text(encoding="utf-8"), "draft")
+    nav = yaml.load(text, Loader=_IgnoreTags)["nav"]
+    assert {"Guides in progress": ["guides/draft.md"]} in nav
 
 
 def test_bad_names_are_refused(capsys) -> None:
