@@ -437,3 +437,10 @@ def test_a_single_run_has_no_standard_deviation(svc_iris):
     assert rows["grid"]["std_best_score"] is None
     grid_line = next(line for line in result.to_markdown().splitlines() if "| grid " in line)
     assert "| –" in grid_line.replace("  ", " ") and "0.0000" not in grid_line
+
+
+def test_to_markdown_can_leave_out_wall_times(svc_iris):
+    result = compare(svc_iris, ["grid", "random"], budget=20, seeds=[0, 1])
+    with_times, without = result.to_markdown(), result.to_markdown(include_wall_time=False)
+    assert "time (s)" in with_times.splitlines()[0] and "time (s)" not in without
+    assert len(without.splitlines()[2].split("|")) == len(with_times.splitlines()[2].split("|")) - 1

@@ -5,7 +5,7 @@ Quick start::
     from tuninglab.search import compare, problems
 
     result = compare(problems.get("svc", "iris"), budget=40, seeds=3)
-    print(result.to_markdown())
+    print(result.to_markdown(include_wall_time=False))
 
 The parts:
 
@@ -14,11 +14,13 @@ The parts:
 * :mod:`~tuninglab.search.problems`: ``Problem`` and ready-made ones (``problems.get``);
 * :mod:`~tuninglab.search.strategies`: the strategies and how each counts model fits;
 * :mod:`~tuninglab.search.compare`: ``compare`` and its ``Comparison`` result;
-* :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures.
+* :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures
+  (``load_benchmark`` and ``format_benchmark`` read the results that ship with the
+  package; the maintainer's functions stay in the module).
 """
 
 from tuninglab.search import problems
-from tuninglab.search.benchmark import benchmark_is_current, run_benchmark
+from tuninglab.search.benchmark import format_benchmark, load_benchmark
 from tuninglab.search.compare import Comparison, StrategyResult, compare
 from tuninglab.search.problems import Problem
 from tuninglab.search.spaces import (
@@ -41,9 +43,9 @@ __all__ = [
     "RunResult",
     "SearchSpace",
     "StrategyResult",
-    "benchmark_is_current",
     "compare",
+    "format_benchmark",
+    "load_benchmark",
     "plan_halving",
     "problems",
-    "run_benchmark",
 ]

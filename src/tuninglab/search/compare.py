@@ -240,9 +240,14 @@ class Comparison:
             for name, result in self.results.items()
         ]
 
-    def to_markdown(self) -> str:
-        """Return the summary as a Markdown table."""
-        header = ["strategy", "runs", "best CV score", "std", "fits", "time (s)", "best params"]
+    def to_markdown(self, include_wall_time: bool = True) -> str:
+        """Return the summary as a Markdown table.
+
+        Args:
+            include_wall_time: Add the mean seconds per run; leave it out where the
+                table must read the same on every machine (a guide's printed output).
+        """
+        header = ["strategy", "runs", "best CV score", "sd", "fits", "time (s)", "best params"]
         rows = [
             [
                 row["strategy"],
@@ -255,6 +260,10 @@ class Comparison:
             ]
             for row in self.to_rows()
         ]
+        if not include_wall_time:
+            header.pop(5)
+            for row in rows:
+                row.pop(5)
         return markdown_table(header, rows)
 
     def to_dict(self, include_wall_time: bool = True) -> dict[str, Any]:
