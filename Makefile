@@ -21,6 +21,7 @@ export NO_MKDOCS_2_WARNING := 1
 .DEFAULT_GOAL := help
 .PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lint format update-outputs new-guide benchmark bench-scale lock clean
 LINTED := src tests docs_hooks conftest.py
+BUILD := $(BIN)/mkdocs build --strict
 PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist worksteal --durations=10 --durations-min=2
 
 help: ## List the tasks
@@ -39,28 +40,28 @@ serve: $(STAMP) ## Build the site and serve it with live reload at http://127.0.
 	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
 build: $(STAMP) ## Build the site into site/ (fails on any warning)
-	$(BIN)/mkdocs build --strict
+	$(BUILD)
 
 test: $(STAMP) lint ## Run every test: lint, build, code blocks, package, site, browser (reuses unchanged passes; CI=true runs all)
-	$(BIN)/mkdocs build --strict
+	$(BUILD)
 	$(PYTEST_ALL)
 
 test-all: ## Like `make test`, but run every test from scratch, as CI does
 	CI=true $(MAKE) test
 
 test-shuffled: $(STAMP) ## Build, then run the whole suite three times in random orders, from scratch
-	$(BIN)/mkdocs build --strict
+	$(BUILD)
 	for run in 1 2 3; do $(PYTEST_ALL) --no-result-cache -p randomly --randomly-dont-reset-seed -q || exit 1; done
 
 test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=docs/guides/x.md
 	$(BIN)/pytest $(or $(T),docs tests) -x -p no:xdist
 
 test-browser: $(STAMP) ## Build, then run only the browser, link and page-weight tests
-	$(BIN)/mkdocs build --strict
+	$(BUILD)
 	TUNINGLAB_SITE_DIR=site $(BIN)/pytest tests/test_browser.py tests/test_links.py -p no:xdist -q
 
 screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (light, dark), labs
-	$(BIN)/mkdocs build --strict
+	$(BUILD)
 	$(BIN)/python -m tests.browser_support site screenshots
 
 benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shipped in src/tuninglab/data/
