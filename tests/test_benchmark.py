@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from tests.support import REPO
 from tuninglab.search import benchmark, problems
 from tuninglab.search.benchmark import (
     compare_paired,
@@ -21,7 +21,6 @@ from tuninglab.search.benchmark import (
 )
 from tuninglab.search.strategies import run_strategy
 
-REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.depends_on("src/tuninglab/search", "src/tuninglab/data")
 
 COMMITTED = REPO / "src" / "tuninglab" / "data" / "benchmark.json"

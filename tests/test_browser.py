@@ -17,21 +17,19 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from docs_hooks.frontmatter import split_front_matter
 from docs_hooks.labs import lab_paths
 from tests.browser_support import (
     LAB_BUDGET,
     PAGE_BUDGET,
-    REPO,
     Recorder,
     block_other_origins,
     is_lab,
     page_type,
     transfer_size,
 )
+from tests.support import REPO, front_matter
 
 pytestmark = pytest.mark.browser
 
@@ -173,10 +171,6 @@ def dark_checked() -> set[str]:
 
 PAGES = [*source_pages(), MISSING_PAGE]
 DARK = dark_checked()
-
-
-def front_matter(path: Path) -> dict:
-    return yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0])
 
 
 def guides() -> dict[str, dict]:

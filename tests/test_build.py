@@ -8,20 +8,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-import yaml
 
-from docs_hooks.frontmatter import split_front_matter
 from docs_hooks.guide_pages import reading_minutes, related_slugs
-from tests.conftest import REPO, build, guide, make_project
+from tests.support import REPO, build, front_matter, guide, make_project
 
 pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
 
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
-
-
-def front_matter(path: Path) -> dict:
-    text, _ = split_front_matter(path.read_text(encoding="utf-8"))
-    return yaml.safe_load(text)
 
 
 def page(site: Path, slug: str) -> str:

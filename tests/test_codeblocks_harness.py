@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pytest_codeblocks import extract_from_file
 
 from docs_hooks import blocks
-from tests.conftest import run_pytest
+from tests.support import REPO, run_pytest
 
-REPO = Path(__file__).resolve().parent.parent
 MARKDOWN = sorted(
     [*REPO.glob("docs/**/*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"],
 )

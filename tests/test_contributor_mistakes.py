@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, build, guide, make_project, run_pytest
+from tests.support import REPO, build, guide, make_project, run_pytest
 
 pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docs_hooks.frontmatter import FrontMatterError, load_guides
-from tests.conftest import build, guide, make_project
+from tests.support import build, guide, make_project
 
 pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on("docs", "examples")
 SOURCES = sorted([*REPO.glob("docs/**/*.md"), *REPO.glob("examples/*.py")])

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from docs_hooks.labs import code_cell_lines, figure_alts, lab_paths
-from tests.conftest import REPO, build, guide, make_project
+from tests.support import REPO, build, guide, make_project
 
 pytestmark = pytest.mark.depends_on(
     "docs_hooks", "mkdocs.yml", "overrides", "docs/assets", "examples"

@@ -12,7 +12,7 @@ import yaml
 from docs_hooks.frontmatter import split_front_matter
 from docs_hooks.guide_pages import body_of, learning_path_markdown, reading_minutes
 from docs_hooks.mkdocs_hooks import IN_PROGRESS, nav_sections
-from tests.conftest import REPO
+from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "docs/guides", "docs/index.md")
 

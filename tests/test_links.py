@@ -14,11 +14,9 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-import yaml
 
-from docs_hooks.frontmatter import split_front_matter
 from tests.browser_support import base_path
-from tests.conftest import REPO
+from tests.support import REPO, front_matter
 
 pytestmark = pytest.mark.depends_on("docs", "mkdocs.yml", site=True)
 
@@ -131,10 +129,6 @@ def test_the_checker_notices_broken_links_and_anchors(tmp_path: Path) -> None:
     assert external == {"https://example.org/"}
     assert len(broken) == 3, broken
     assert "no file c/index.html" in broken[0] and "'nowhere'" in broken[1]
-
-
-def front_matter(path: Path) -> dict:
-    return yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0])
 
 
 def test_every_guide_title_is_in_its_html_title(built_site: Path) -> None:

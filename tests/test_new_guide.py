@@ -9,7 +9,7 @@ import pytest
 
 from docs_hooks.guide_pages import template_placeholders
 from docs_hooks.new_guide import SECTION, add_to_nav, main
-from tests.conftest import REPO, build, guide, make_project, run_pytest
+from tests.support import REPO, build, guide, make_project, run_pytest
 
 pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
 

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on(
     "src/tuninglab", "pyproject.toml", "overrides", "requirements.lock"

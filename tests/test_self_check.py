@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from docs_hooks import self_check
-from tests.conftest import REPO
+from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on("docs_hooks/self_check.py", "docs/guides")
 

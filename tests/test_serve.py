@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 PAGES = ["/", "/guides/parameters-vs-hyperparameters/", "/tags/"]
 
