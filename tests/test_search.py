@@ -27,9 +27,10 @@ from tuninglab.search import (
     plan_halving,
     problems,
 )
-from tuninglab.search.compare import best_so_far, curve_points, format_params
+from tuninglab.search.results import best_so_far, curve_points
 from tuninglab.search.spaces import LogUniformInt
 from tuninglab.search.strategies import run_strategy
+from tuninglab.search.tables import format_params
 
 pytestmark = pytest.mark.depends_on("src/tuninglab")
 

@@ -13,7 +13,9 @@ The parts:
   ``IntParam``, ``CategoricalParam``, ``SearchSpace``);
 * :mod:`~tuninglab.search.problems`: ``Problem`` and ready-made ones (``problems.get``);
 * :mod:`~tuninglab.search.strategies`: the strategies and how each counts model fits;
-* :mod:`~tuninglab.search.compare`: ``compare`` and its ``Comparison`` result;
+* :mod:`~tuninglab.search.runner`: ``compare``, which runs the strategies and checks its input;
+* :mod:`~tuninglab.search.results`: the ``Comparison`` it returns and ``StrategyResult``;
+* :mod:`~tuninglab.search.tables`: Markdown tables and compact parameter values;
 * :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures
   (``load_benchmark`` and ``format_benchmark`` read the results that ship with the
   package; the maintainer's functions stay in the module).
@@ -21,8 +23,9 @@ The parts:
 
 from tuninglab.search import problems
 from tuninglab.search.benchmark import format_benchmark, load_benchmark
-from tuninglab.search.compare import Comparison, StrategyResult, compare
 from tuninglab.search.problems import Problem
+from tuninglab.search.results import Comparison, StrategyResult
+from tuninglab.search.runner import compare
 from tuninglab.search.spaces import (
     MAX_GRID_SIZE,
     CategoricalParam,

@@ -67,10 +67,11 @@ from tqdm import tqdm
 
 from tuninglab import datasets
 from tuninglab.search import problems
-from tuninglab.search.compare import SCORE_DIGITS, markdown_table
 from tuninglab.search.problems import Problem, subsample
+from tuninglab.search.results import SCORE_DIGITS
 from tuninglab.search.spaces import FloatParam, SearchSpace
 from tuninglab.search.strategies import HALVING_FACTOR, Trace, get_strategy, quiet
+from tuninglab.search.tables import markdown_table
 
 REPETITIONS = 20
 """Repetitions (outer splits) of every dataset x space x strategy."""

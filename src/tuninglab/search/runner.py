@@ -1,0 +1,216 @@
+"""Run several strategies on one problem with one budget and several seeds: :func:`compare`.
+
+The input checks (budget, seeds, strategies) fail with a message that says what to
+pass instead; the runs go to parallel processes and come back as a
+:class:`~tuninglab.search.results.Comparison`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+from joblib import Parallel, delayed
+from tqdm import tqdm
+
+from tuninglab.search.problems import Problem
+from tuninglab.search.results import Comparison, StrategyResult
+from tuninglab.search.spaces import MAX_GRID_SIZE
+from tuninglab.search.strategies import (
+    STRATEGIES,
+    RunResult,
+    get_strategy,
+    run_strategy,
+    split_last_step,
+)
+
+
+def _check_budget(budget: int, n_splits: int) -> None:
+    if isinstance(budget, bool) or not isinstance(budget, int | np.integer):
+        raise ValueError(f"budget must be an integer number of model fits, got {budget!r}")
+    if budget <= 0:
+        raise ValueError(f"budget must be a positive number of model fits, got {budget}")
+    if budget < n_splits:
+        raise ValueError(
+            f"a budget of {budget} fits cannot pay for one {n_splits}-fold evaluation; "
+            f"give at least {n_splits}"
+        )
+
+
+def _check_seeds(seeds: int | Sequence[int]) -> tuple[int, ...]:
+    if isinstance(seeds, int | np.integer) and not isinstance(seeds, bool):
+        if seeds < 1:
+            raise ValueError(f"seeds must be at least 1, got {seeds}")
+        return tuple(range(int(seeds)))
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be a non-empty list of distinct integers, got {seeds}")
+    return seeds
+
+
+def _check_strategies(
+    problem: Problem, strategies: Sequence[str] | None, budget: int, max_grid_size: int
+) -> tuple[str, ...]:
+    if strategies is None:
+        names = tuple(n for n, s in STRATEGIES.items() if problem.epochs or not s.iterative_only)
+    elif isinstance(strategies, str):
+        names = (strategies,)
+    else:
+        names = tuple(strategies)
+    if not names or len(set(names)) != len(names):
+        raise ValueError(f"strategies must be a non-empty list of distinct names, got {names}")
+    for name in names:
+        strategy = get_strategy(name)
+        if strategy.iterative_only:
+            _check_iterative(problem, name)
+    if "grid" in names:
+        problem.space.to_grid(max_size=max_grid_size)
+        try:
+            problem.space.coarsened(budget // problem.n_splits)
+        except ValueError as error:
+            raise ValueError(
+                f"strategy 'grid' does not fit the budget of {budget}: {error}"
+            ) from None
+    return names
+
+
+def _check_iterative(problem: Problem, name: str) -> None:
+    _, final = split_last_step(problem.make_estimator())
+    if problem.epochs is None or not hasattr(final, "partial_fit"):
+        raise ValueError(
+            f"strategy {name!r} needs an iterative problem: Problem.epochs set and a last "
+            f"step with partial_fit; {problem.name!r} has epochs={problem.epochs} and last "
+            f"step {type(final).__name__}"
+        )
+
+
+Task = tuple[Problem, str, int, int]
+"""One run to do: ``(problem, strategy, budget, seed)``."""
+
+
+def plan_tasks(
+    problem: Problem, names: Sequence[str], budget: int, seeds: Sequence[int]
+) -> list[Task]:
+    """Return the runs of a comparison: every seed, but one run for unseeded strategies.
+
+    Args:
+        problem: The problem.
+        names: Strategy names.
+        budget: Fits per run.
+        seeds: The seeds.
+
+    Returns:
+        The tasks, strategy by strategy.
+    """
+    return [
+        (problem, name, budget, seed)
+        for name in names
+        for seed in (seeds if STRATEGIES[name].seeded else seeds[:1])
+    ]
+
+
+def run_tasks(
+    tasks: Sequence[Task], *, n_jobs: int = 1, progress: bool = False, desc: str = "runs"
+) -> list[RunResult]:
+    """Run tasks, in parallel processes if ``n_jobs > 1``, with an optional progress bar.
+
+    Args:
+        tasks: ``(problem, strategy, budget, seed)`` tuples.
+        n_jobs: Worker processes; results do not depend on it.
+        progress: Show a tqdm bar on stderr.
+        desc: Label of the bar.
+
+    Returns:
+        One result per task, in the order of ``tasks``.
+    """
+    for problem, *_ in tasks:
+        problem.load()  # load once, before problems are sent to workers
+    calls = [delayed(_indexed_run)(i, *task) for i, task in enumerate(tasks)]
+    if n_jobs == 1:
+        outcomes = (call(*args, **kwargs) for call, args, kwargs in calls)
+    else:
+        outcomes = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls)
+    results: list[RunResult | None] = [None] * len(tasks)
+    bar = tqdm(total=len(tasks), desc=desc, unit="run", file=sys.stderr, disable=not progress)
+    with bar:
+        for index, result in outcomes:
+            results[index] = result
+            bar.set_postfix_str(f"{result.strategy} seed {result.seed}", refresh=False)
+            bar.update()
+    return results
+
+
+def _indexed_run(
+    index: int, problem: Problem, name: str, budget: int, seed: int
+) -> tuple[int, RunResult]:
+    return index, run_strategy(name, problem, budget, seed)
+
+
+def collect(
+    problem: Problem, budget: int, seeds: Sequence[int], runs: Sequence[RunResult]
+) -> Comparison:
+    """Group the runs of one problem and budget into a :class:`Comparison`.
+
+    Args:
+        problem: The problem.
+        budget: Fits per run.
+        seeds: The seeds.
+        runs: Results, strategy by strategy (as :func:`plan_tasks` orders them).
+
+    Returns:
+        The comparison, strategies in the order they first appear in ``runs``.
+    """
+    names = list(dict.fromkeys(r.strategy for r in runs))
+    return Comparison(
+        problem=problem.describe(),
+        budget=int(budget),
+        seeds=tuple(seeds),
+        results={
+            name: StrategyResult(
+                name, int(budget), problem.n_splits, tuple(r for r in runs if r.strategy == name)
+            )
+            for name in names
+        },
+    )
+
+
+def compare(
+    problem: Problem,
+    strategies: Sequence[str] | None = None,
+    *,
+    budget: int,
+    seeds: int | Sequence[int] = 5,
+    n_jobs: int = 1,
+    progress: bool = False,
+    max_grid_size: int = MAX_GRID_SIZE,
+) -> Comparison:
+    """Run strategies on one problem with the same budget of model fits, per seed.
+
+    See :mod:`tuninglab.search.strategies` for how each strategy counts fits.
+
+    Args:
+        problem: The problem.
+        strategies: Names from ``STRATEGIES``; default all that apply to the problem
+            (``tpe_pruned`` only for iterative problems).
+        budget: Maximum model fits per run (full-fit equivalents).
+        seeds: Number of seeds (``0 .. seeds - 1``) or the seeds themselves. ``grid``
+            has no randomness and runs once.
+        n_jobs: Runs in parallel processes (results do not depend on it).
+        progress: Show a tqdm progress bar over strategies x seeds on stderr.
+        max_grid_size: Refuse a ``grid`` whose full grid has more configurations.
+
+    Returns:
+        The comparison.
+
+    Raises:
+        ValueError: For a non-positive or too small budget, unknown or duplicate
+            strategy names, ``tpe_pruned`` on a non-iterative problem, a grid larger
+            than ``max_grid_size`` or bad seeds.
+    """
+    _check_budget(budget, problem.n_splits)
+    names = _check_strategies(problem, strategies, budget, max_grid_size)
+    seeds = _check_seeds(seeds)
+    tasks = plan_tasks(problem, names, budget, seeds)
+    runs = run_tasks(tasks, n_jobs=n_jobs, progress=progress, desc=problem.name)
+    return collect(problem, budget, seeds, runs)
