@@ -8,7 +8,7 @@ import re
 import sys
 from importlib.metadata import version
 
-from docs_hooks.frontmatter import Guide, Problem
+from docs_hooks.frontmatter import Guide, Problem, split_front_matter
 
 WORDS_PER_MINUTE = 200
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -154,11 +154,8 @@ PATH_MARKER = "<!-- learning-path -->"
 
 def body_of(text: str) -> str:
     """A page's Markdown without its front matter (what MkDocs hands to the hooks)."""
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            return text[end + 5 :]
-    return text
+    _, closing = split_front_matter(text)
+    return "\n".join(text.splitlines()[closing:]) if closing > 0 else text
 
 
 def learning_path_markdown(

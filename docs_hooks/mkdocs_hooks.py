@@ -76,6 +76,7 @@ def on_files(files: Files, config) -> Files:
     template = (Path(__file__).resolve().parent / "guide_template.md").read_text(encoding="utf-8")
     placeholders = guide_pages.template_placeholders(template)
     decks: dict[str, list[self_check.Card]] = {}
+    minutes: dict[str, int] = {}
     for page in files.documentation_pages():
         rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
@@ -83,19 +84,16 @@ def on_files(files: Files, config) -> Files:
         problems += blocks.silent_fences(Path(page.abs_src_path), rel)
         if page.src_uri.startswith(GUIDES_DIR):
             problems += [str(p) for p in guide_pages.placeholders_left(rel, text, placeholders)]
-            decks[Path(page.src_uri).stem], found = self_check.parse(rel, text)
+            slug = Path(page.src_uri).stem
+            decks[slug], found = self_check.parse(rel, text)
             problems += [str(p) for p in found]
+            minutes[slug] = guide_pages.reading_minutes(guide_pages.body_of(text))
     if problems:
         raise PluginError("\n".join(problems))
     _add_flashcards(files, config, guides, decks)
 
     _state["guides"] = guides
-    _state["minutes"] = {
-        Path(f.src_uri).stem: guide_pages.reading_minutes(
-            guide_pages.body_of(Path(f.abs_src_path).read_text(encoding="utf-8"))
-        )
-        for f in guide_files
-    }
+    _state["minutes"] = minutes
     _state["verified"] = guide_pages.versions_line()
     _add_figures(files, config)
     _add_labs(files, config, lab_scripts)
@@ -237,7 +235,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     guide = _guide_for(page)
     if guide is None:
         return markdown
-    minutes = minutes_by_slug.get(guide.slug) or guide_pages.reading_minutes(markdown)
+    minutes = minutes_by_slug[guide.slug]
     page.meta["reading_time"] = minutes
     header = guide_pages.header_html(guide, minutes, str(_state["verified"]))
     return header + markdown + guide_pages.related_markdown(guide.slug, guides)

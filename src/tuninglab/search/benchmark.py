@@ -68,10 +68,10 @@ from tqdm import tqdm
 from tuninglab import datasets
 from tuninglab.search import problems
 from tuninglab.search.problems import Problem, subsample
-from tuninglab.search.results import SCORE_DIGITS
+from tuninglab.search.results import SCORE_DIGITS, round_score
 from tuninglab.search.spaces import FloatParam, SearchSpace
 from tuninglab.search.strategies import HALVING_FACTOR, Trace, get_strategy, quiet
-from tuninglab.search.tables import markdown_table
+from tuninglab.search.tables import format_score, markdown_table
 
 REPETITIONS = 20
 """Repetitions (outer splits) of every dataset x space x strategy."""
@@ -304,10 +304,6 @@ def search(problem: Problem, strategy: str, budget: int, seed: int) -> Trace:
     return trace
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), SCORE_DIGITS)
-
-
 def checkpoints(budget: int) -> list[float]:
     """Fits at which a run's current choice is scored: :data:`CHECKPOINTS` of ``budget``."""
     return [round(budget * share, SCORE_DIGITS) for share in CHECKPOINTS]
@@ -354,20 +350,20 @@ def run_one(space: str, dataset: str, repetition: int, label: str) -> tuple[dict
     with quiet():
         trace = search(problem, strategy, budget, seed)
         chosen = [choice_at(trace.choices, x) for x in checkpoints(budget)]
-        curve_test = [None if c is None else _round(test_score(c[2])) for c in chosen]
+        curve_test = [None if c is None else round_score(test_score(c[2])) for c in chosen]
     result = trace.result(label, seed)
     record = {
         "repetition": repetition,
         "seed": seed,
         "split_seed": split_seed(repetition, dataset),
-        "fits": _round(result.fits),
+        "fits": round_score(result.fits),
         "fit_calls": result.fit_calls,
         "n_configs": result.n_configs,
-        "best_cv_score": _round(result.best_score),
+        "best_cv_score": round_score(result.best_score),
         "best_params": result.best_params,
         "test_score": curve_test[-1],
         "curve": {
-            "best_cv_score": [None if c is None else _round(c[1]) for c in chosen],
+            "best_cv_score": [None if c is None else round_score(c[1]) for c in chosen],
             "test_score": curve_test,
         },
     }
@@ -481,11 +477,11 @@ def describe(values: Sequence[float]) -> dict[str, float | None]:
     data = np.asarray(values, dtype=float)
     q25, median, q75 = np.percentile(data, [25, 50, 75])
     return {
-        "median": _round(median),
-        "q25": _round(q25),
-        "q75": _round(q75),
-        "mean": _round(np.mean(data)),
-        "sd": _round(np.std(data, ddof=1)) if len(data) > 1 else None,
+        "median": round_score(median),
+        "q25": round_score(q25),
+        "q75": round_score(q75),
+        "mean": round_score(np.mean(data)),
+        "sd": round_score(np.std(data, ddof=1)) if len(data) > 1 else None,
     }
 
 
@@ -499,9 +495,9 @@ def _band(records: Sequence[dict], key: str, n_points: int) -> dict[str, list]:
                 part.append(None)
             continue
         q25, median, q75 = np.percentile(values, [25, 50, 75])
-        band["median"].append(_round(median))
-        band["q25"].append(_round(q25))
-        band["q75"].append(_round(q75))
+        band["median"].append(round_score(median))
+        band["q25"].append(round_score(q25))
+        band["q75"].append(round_score(q75))
     return band
 
 
@@ -524,7 +520,7 @@ def summarize_strategy(strategy: str, budget: int, records: Sequence[dict]) -> d
         "strategy": strategy,
         "budget": budget,
         "runs": len(records),
-        "mean_fits": _round(np.mean([r["fits"] for r in records])),
+        "mean_fits": round_score(np.mean([r["fits"] for r in records])),
         "test_score": describe([r["test_score"] for r in records]),
         "best_cv_score": describe([r["best_cv_score"] for r in records]),
         "curve": {
@@ -562,12 +558,12 @@ def compare_paired(
         raise ValueError(f"{label} and {reference} do not cover the same repetitions")
     gaps = [ours[k] - theirs[k] for k in sorted(ours)]
     mean, low, high = paired_interval(gaps)
-    low, high = _round(low), _round(high)
+    low, high = round_score(low), round_score(high)
     return {
         "strategy": label,
         "reference": reference,
         "n": len(gaps),
-        "mean_difference": _round(mean),
+        "mean_difference": round_score(mean),
         "ci_low": low,
         "ci_high": high,
         "verdict": verdict(low, high),
@@ -881,7 +877,7 @@ def recomputed(committed: dict[str, Any]) -> dict[str, Any]:
         The data with ``results`` rebuilt from the records; equal to ``committed``
         (wall times aside) when the file is internally consistent.
     """
-    rebuilt = {key: value for key, value in committed.items()}
+    rebuilt = dict(committed)
     rebuilt["results"] = {}
     for space, by_dataset in committed["results"].items():
         rebuilt["results"][space] = {}
@@ -957,10 +953,6 @@ def spot_check(
 # --- text ----------------------------------------------------------------------------
 
 
-def _score(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4f}"
-
-
 def _gap(value: float) -> str:
     return f"{value:+.4f}"
 
@@ -1015,9 +1007,9 @@ def format_benchmark(data: dict[str, Any], space: str | None = None) -> str:
                     label,
                     s["runs"],
                     f"{s['mean_fits']:.1f}",
-                    _score(s["best_cv_score"]["median"]),
+                    format_score(s["best_cv_score"]["median"]),
                     f"{test['median']:.4f} [{test['q25']:.4f}, {test['q75']:.4f}]",
-                    _score(test["sd"]) if s["runs"] > 1 else "–",
+                    format_score(test["sd"]) if s["runs"] > 1 else "–",
                 ]
                 if times:
                     row.append(f"{times[label]:.2f}" if label in times else "–")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from tuninglab.search.strategies import RunResult
-from tuninglab.search.tables import format_params, format_sd, markdown_table
+from tuninglab.search.tables import format_params, format_score, markdown_table
 
 SCORE_DIGITS = 4
 """Scores and fits are rounded to this many decimals in tables and JSON."""
@@ -55,7 +55,8 @@ def curve_points(budget: float, step: int) -> list[float]:
     return points
 
 
-def _round(value: float | None) -> float | None:
+def round_score(value: float | None) -> float | None:
+    """Round a score or fit count to :data:`SCORE_DIGITS` (``None`` stays ``None``)."""
     return None if value is None else round(float(value), SCORE_DIGITS)
 
 
@@ -131,20 +132,20 @@ class StrategyResult:
         return {
             "budget": self.budget,
             "runs": len(self.runs),
-            "mean_best_score": _round(self.mean_score),
-            "std_best_score": _round(self.std_score),
-            "mean_fits": _round(self.mean_fits),
+            "mean_best_score": round_score(self.mean_score),
+            "std_best_score": round_score(self.std_score),
+            "mean_fits": round_score(self.mean_fits),
             "best_params": self.best_run.best_params,
             "curve": {
                 "fits": [x for x, _ in curve],
-                "mean_best_score": [_round(y) for _, y in curve],
+                "mean_best_score": [round_score(y) for _, y in curve],
             },
             "per_seed": [
                 {
                     "seed": r.seed,
-                    "best_score": _round(r.best_score),
+                    "best_score": round_score(r.best_score),
                     "best_params": r.best_params,
-                    "fits": _round(r.fits),
+                    "fits": round_score(r.fits),
                     "fit_calls": r.fit_calls,
                     "n_configs": r.n_configs,
                 }
@@ -180,9 +181,9 @@ class Comparison:
             {
                 "strategy": name,
                 "runs": len(result.runs),
-                "mean_best_score": _round(result.mean_score),
-                "std_best_score": _round(result.std_score),
-                "mean_fits": _round(result.mean_fits),
+                "mean_best_score": round_score(result.mean_score),
+                "std_best_score": round_score(result.std_score),
+                "mean_fits": round_score(result.mean_fits),
                 "mean_wall_time": round(result.mean_wall_time, 2),
                 "best_params": result.best_run.best_params,
             }
@@ -202,7 +203,7 @@ class Comparison:
                 row["strategy"],
                 row["runs"],
                 f"{row['mean_best_score']:.4f}",
-                format_sd(row["std_best_score"]),
+                format_score(row["std_best_score"]),
                 f"{row['mean_fits']:.1f}",
                 f"{row['mean_wall_time']:.2f}",
                 format_params(row["best_params"]),

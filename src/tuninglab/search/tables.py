@@ -10,8 +10,11 @@ def _format_value(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def format_sd(value: float | None) -> str:
-    """Format a standard deviation with 4 decimals, or "–" when there is none (one run)."""
+def format_score(value: float | None) -> str:
+    """Format a score or a standard deviation with 4 decimals, or "–" when there is none.
+
+    A single run has no standard deviation; a strategy may have no choice yet.
+    """
     return "–" if value is None else f"{value:.4f}"
 
 
