@@ -15,6 +15,7 @@ from pathlib import Path
 
 import optuna
 import pytest
+import sqlalchemy
 from optuna.trial import TrialState
 
 from tuninglab import tune
@@ -70,6 +71,56 @@ def test_two_workers_share_a_study_and_finish_exactly_n(storage, tmp_path: Path)
     assert again.returncode == 0 and len(complete(storage, name)) == 10
 
 
+def beating_running_trials(url: str, name: str) -> list[int]:
+    """Numbers of the study's RUNNING trials that have sent a heartbeat.
+
+    Only such a trial can be found dead later: Optuna never fails a RUNNING trial that
+    has no heartbeat row, and a worker killed between creating a trial and its first
+    heartbeat leaves one of those.
+    """
+    engine = sqlalchemy.create_engine(url)
+    query = sqlalchemy.text(
+        "SELECT t.number FROM trials t JOIN studies s ON s.study_id = t.study_id"
+        " JOIN trial_heartbeats h ON h.trial_id = t.trial_id"
+        " WHERE s.study_name = :name AND t.state = 'RUNNING'"
+    )
+    try:
+        with engine.connect() as connection:
+            return [row[0] for row in connection.execute(query, {"name": name})]
+    finally:
+        engine.dispose()
+
+
+def freeze_mid_trial(worker: subprocess.Popen, url: str, name: str) -> tuple[int, list[int]]:
+    """Stop ``worker`` at a moment when it has finished two trials and is running another.
+
+    The worker is frozen with SIGSTOP before the storage is read, so what is read is
+    exactly what a kill leaves behind; if no trial is running at that instant (the
+    worker is between two trials), it is let go and the check repeats.
+
+    Returns:
+        The number of complete trials and the numbers of the running ones.
+    """
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        try:
+            if len(complete(url, name)) < 2:
+                continue
+        except KeyError:  # the study is not created yet
+            continue
+        os.killpg(worker.pid, signal.SIGSTOP)
+        try:
+            running = beating_running_trials(url, name)
+            finished = len(complete(url, name))
+        except (sqlalchemy.exc.OperationalError, optuna.exceptions.StorageInternalError):
+            running = []  # SQLite: the frozen worker holds the write lock
+        if running:
+            return finished, running
+        os.killpg(worker.pid, signal.SIGCONT)
+    pytest.fail("the worker did not finish two trials and start a third within 120 s")
+
+
 def test_a_killed_worker_loses_no_finished_trial_and_the_study_completes(
     storage, tmp_path: Path
 ) -> None:
@@ -80,35 +131,26 @@ def test_a_killed_worker_loses_no_finished_trial_and_the_study_completes(
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # so the kill reaches its worker process too
+        start_new_session=True,  # so the signals reach its worker process too
         env=dict(os.environ, OMP_NUM_THREADS="1"),
     )
     try:
-        deadline = time.monotonic() + 120
-        finished: list = []
-        while time.monotonic() < deadline:
-            time.sleep(0.3)
-            try:
-                finished = complete(storage, name)
-                running = [t for t in trials(storage, name) if t.state == TrialState.RUNNING]
-            except KeyError:  # the study is not created yet
-                continue
-            if len(finished) >= 2 and running:
-                break
-        assert len(finished) >= 2, "the worker finished no trial in time"
+        finished, killed = freeze_mid_trial(worker, storage, name)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     kept = {t.number: t.value for t in complete(storage, name)}
-    assert len(kept) >= len(finished)
+    assert len(kept) == finished >= 2
     resumed = run_tune(tmp_path, *args, "--n-trials", "8")
     assert resumed.returncode == 0, resumed.stderr
     after = {t.number: t.value for t in complete(storage, name)}
     assert len(after) == 8
     assert all(after[number] == value for number, value in kept.items())
-    states = [t.state for t in trials(storage, name)]
-    assert TrialState.FAIL in states, "the killed trial should be marked failed by heartbeat"
-    assert TrialState.RUNNING not in states
+    state = {t.number: t.state for t in trials(storage, name)}
+    assert all(state[number] == TrialState.FAIL for number in killed), (
+        "the killed trial should be marked failed by its stale heartbeat"
+    )
+    assert TrialState.RUNNING not in state.values()
 
 
 def one_line_error(done: subprocess.CompletedProcess[str], text: str) -> None:
