@@ -32,7 +32,7 @@ from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 
 from tuninglab.search import problems
-from tuninglab.search.strategies import _cv_score
+from tuninglab.search.scoring import cv_score
 
 DEFAULT_STORAGE = "sqlite:///tuninglab-studies.db"
 """A SQLite file in the working directory: nothing to install or start."""
@@ -140,7 +140,7 @@ def _objective(model: str, dataset: str, n_trials: int) -> Callable[[optuna.Tria
         if len(ahead) >= n_trials:  # another worker took the last trial first
             trial.set_user_attr("skipped", f"the study already had its {n_trials} trials")
             raise optuna.TrialPruned
-        return _cv_score(problem, problem.space.suggest(trial))
+        return cv_score(problem, problem.space.suggest(trial))
 
     return objective
 

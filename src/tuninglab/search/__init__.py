@@ -12,8 +12,14 @@ The parts:
 * :mod:`~tuninglab.search.spaces`: search spaces written once (``FloatParam``,
   ``IntParam``, ``CategoricalParam``, ``SearchSpace``);
 * :mod:`~tuninglab.search.problems`: ``Problem`` and ready-made ones (``problems.get``);
-* :mod:`~tuninglab.search.strategies`: the strategies and how each counts model fits;
-* :mod:`~tuninglab.search.runner`: ``compare``, which runs the strategies and checks its input;
+* :mod:`~tuninglab.search.strategies`: the strategies, how each counts model fits, and
+  their registry (``STRATEGIES``, ``run_strategy`` and the checks of strategy names);
+* :mod:`~tuninglab.search.halving`: successive halving and its schedule (``plan_halving``);
+* :mod:`~tuninglab.search.pruning`: TPE with a median pruner over ``partial_fit`` epochs;
+* :mod:`~tuninglab.search.trace`: what one run spends and finds (``Trace``, ``RunResult``);
+* :mod:`~tuninglab.search.scoring`: how a configuration is scored (mean CV score);
+* :mod:`~tuninglab.search.runner`: ``compare``, which checks its budget and seeds and runs
+  the strategies;
 * :mod:`~tuninglab.search.results`: the ``Comparison`` it returns and ``StrategyResult``;
 * :mod:`~tuninglab.search.tables`: Markdown tables and compact parameter values;
 * :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures
@@ -23,6 +29,7 @@ The parts:
 
 from tuninglab.search import problems
 from tuninglab.search.benchmark import format_benchmark, load_benchmark
+from tuninglab.search.halving import plan_halving
 from tuninglab.search.problems import Problem
 from tuninglab.search.results import Comparison, StrategyResult
 from tuninglab.search.runner import compare
@@ -33,7 +40,8 @@ from tuninglab.search.spaces import (
     IntParam,
     SearchSpace,
 )
-from tuninglab.search.strategies import STRATEGIES, RunResult, plan_halving
+from tuninglab.search.strategies import STRATEGIES
+from tuninglab.search.trace import RunResult
 
 __all__ = [
     "MAX_GRID_SIZE",

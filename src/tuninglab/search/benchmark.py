@@ -67,11 +67,13 @@ from tqdm import tqdm
 
 from tuninglab import datasets
 from tuninglab.search import problems
+from tuninglab.search.halving import HALVING_FACTOR
 from tuninglab.search.problems import Problem, subsample
 from tuninglab.search.results import SCORE_DIGITS, round_score
 from tuninglab.search.spaces import FloatParam, SearchSpace
-from tuninglab.search.strategies import HALVING_FACTOR, Trace, get_strategy, quiet
+from tuninglab.search.strategies import get_strategy, quiet
 from tuninglab.search.tables import format_score, markdown_table
+from tuninglab.search.trace import Trace
 
 REPETITIONS = 20
 """Repetitions (outer splits) of every dataset x space x strategy."""

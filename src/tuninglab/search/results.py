@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from tuninglab.search.strategies import RunResult
 from tuninglab.search.tables import format_params, format_score, markdown_table
+from tuninglab.search.trace import RunResult
 
 SCORE_DIGITS = 4
 """Scores and fits are rounded to this many decimals in tables and JSON."""

@@ -1,14 +1,16 @@
 """Run several strategies on one problem with one budget and several seeds: :func:`compare`.
 
-The input checks (budget, seeds, strategies) fail with a message that says what to
-pass instead; the runs go to parallel processes and come back as a
-:class:`~tuninglab.search.results.Comparison`.
+The checks of the comparison's own input (budget, seeds) fail with a message that says
+what to pass instead, and so do those of the strategies, which the registry makes
+(:func:`~tuninglab.search.strategies.check_strategies`); the runs go to parallel
+processes and come back as a :class:`~tuninglab.search.results.Comparison`.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -17,13 +19,8 @@ from tqdm import tqdm
 from tuninglab.search.problems import Problem
 from tuninglab.search.results import Comparison, StrategyResult
 from tuninglab.search.spaces import MAX_GRID_SIZE
-from tuninglab.search.strategies import (
-    STRATEGIES,
-    RunResult,
-    get_strategy,
-    run_strategy,
-    split_last_step,
-)
+from tuninglab.search.strategies import STRATEGIES, check_strategies, run_strategy
+from tuninglab.search.trace import RunResult
 
 
 def _check_budget(budget: int, n_splits: int) -> None:
@@ -49,44 +46,20 @@ def _check_seeds(seeds: int | Sequence[int]) -> tuple[int, ...]:
     return seeds
 
 
-def _check_strategies(
-    problem: Problem, strategies: Sequence[str] | None, budget: int, max_grid_size: int
-) -> tuple[str, ...]:
-    if strategies is None:
-        names = tuple(n for n, s in STRATEGIES.items() if problem.epochs or not s.iterative_only)
-    elif isinstance(strategies, str):
-        names = (strategies,)
-    else:
-        names = tuple(strategies)
-    if not names or len(set(names)) != len(names):
-        raise ValueError(f"strategies must be a non-empty list of distinct names, got {names}")
-    for name in names:
-        strategy = get_strategy(name)
-        if strategy.iterative_only:
-            _check_iterative(problem, name)
-    if "grid" in names:
-        problem.space.to_grid(max_size=max_grid_size)
-        try:
-            problem.space.coarsened(budget // problem.n_splits)
-        except ValueError as error:
-            raise ValueError(
-                f"strategy 'grid' does not fit the budget of {budget}: {error}"
-            ) from None
-    return names
+class Task(NamedTuple):
+    """One run to do.
 
+    Attributes:
+        problem: The problem.
+        strategy: A strategy name (a key of ``STRATEGIES``).
+        budget: Maximum fits of the run.
+        seed: Seed of the run (one seed only for unseeded strategies).
+    """
 
-def _check_iterative(problem: Problem, name: str) -> None:
-    _, final = split_last_step(problem.make_estimator())
-    if problem.epochs is None or not hasattr(final, "partial_fit"):
-        raise ValueError(
-            f"strategy {name!r} needs an iterative problem: Problem.epochs set and a last "
-            f"step with partial_fit; {problem.name!r} has epochs={problem.epochs} and last "
-            f"step {type(final).__name__}"
-        )
-
-
-Task = tuple[Problem, str, int, int]
-"""One run to do: ``(problem, strategy, budget, seed)``."""
+    problem: Problem
+    strategy: str
+    budget: int
+    seed: int
 
 
 def plan_tasks(
@@ -104,7 +77,7 @@ def plan_tasks(
         The tasks, strategy by strategy.
     """
     return [
-        (problem, name, budget, seed)
+        Task(problem, name, budget, seed)
         for name in names
         for seed in (seeds if STRATEGIES[name].seeded else seeds[:1])
     ]
@@ -116,7 +89,7 @@ def run_tasks(
     """Run tasks, in parallel processes if ``n_jobs > 1``, with an optional progress bar.
 
     Args:
-        tasks: ``(problem, strategy, budget, seed)`` tuples.
+        tasks: The runs (:class:`Task`).
         n_jobs: Worker processes; results do not depend on it.
         progress: Show a tqdm bar on stderr.
         desc: Label of the bar.
@@ -124,8 +97,8 @@ def run_tasks(
     Returns:
         One result per task, in the order of ``tasks``.
     """
-    for problem, *_ in tasks:
-        problem.load()  # load once, before problems are sent to workers
+    for task in tasks:
+        task.problem.load()  # load once, before problems are sent to workers
     calls = [delayed(_indexed_run)(i, *task) for i, task in enumerate(tasks)]
     if n_jobs == 1:
         outcomes = (call(*args, **kwargs) for call, args, kwargs in calls)
@@ -209,7 +182,7 @@ def compare(
             than ``max_grid_size`` or bad seeds.
     """
     _check_budget(budget, problem.n_splits)
-    names = _check_strategies(problem, strategies, budget, max_grid_size)
+    names = check_strategies(problem, strategies, budget, max_grid_size)
     seeds = _check_seeds(seeds)
     tasks = plan_tasks(problem, names, budget, seeds)
     runs = run_tasks(tasks, n_jobs=n_jobs, progress=progress, desc=problem.name)
