@@ -17,6 +17,7 @@ from tuninglab.search.benchmark import (
     differences,
     format_benchmark,
     paired_interval,
+    staleness,
     verdict,
 )
 from tuninglab.search.strategies import run_strategy
@@ -166,7 +167,7 @@ def test_committed_summaries_follow_from_the_committed_records(committed):
 
 def test_committed_metadata_match_the_code(committed):
     count = committed["metadata"]["repetitions"]
-    assert differences(committed["metadata"], benchmark._metadata(count), "metadata") == []
+    assert differences(committed["metadata"], benchmark.metadata(count), "metadata") == []
 
 
 def test_committed_benchmark_is_serialized_deterministically(committed):
@@ -221,7 +222,7 @@ def test_spot_check_reports_an_edited_record(committed, tmp_path, monkeypatch):
             ][0]
         }, {}
 
-    monkeypatch.setattr(benchmark, "run_records", rerun)
+    monkeypatch.setattr(staleness, "run_records", rerun)  # where spot_check looks it up
     found = benchmark.spot_check(path, (0,))
     assert any("per_repetition[0].test_score" in line for line in found), found
     assert any(line.startswith("results.svc.wine") for line in found)  # summaries disagree too

@@ -22,9 +22,11 @@ The parts:
   the strategies;
 * :mod:`~tuninglab.search.results`: the ``Comparison`` it returns and ``StrategyResult``;
 * :mod:`~tuninglab.search.tables`: Markdown tables and compact parameter values;
-* :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures
-  (``load_benchmark`` and ``format_benchmark`` read the results that ship with the
-  package; the maintainer's functions stay in the module).
+* :mod:`~tuninglab.search.benchmark`: the benchmark behind the guide page's figures, a
+  package with one module per job (``design``, ``runs``, ``stats``, ``store``,
+  ``staleness``, ``report``). ``load_benchmark`` and ``format_benchmark`` read the
+  results that ship with the package; the maintainer's functions are importable from
+  ``tuninglab.search.benchmark`` too.
 """
 
 from tuninglab.search import problems
