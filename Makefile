@@ -19,9 +19,12 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lint format update-outputs new-guide benchmark bench-scale lock clean
-LINTED := src tests docs_hooks conftest.py
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lint format update-outputs new-guide benchmark bench-scale lock clean
+LINTED := src tests sitebuild tools conftest.py
 BUILD := $(BIN)/mkdocs build --strict
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_DIR := .cache/lighthouse-$(LIGHTHOUSE_VERSION)
+LIGHTHOUSE := $(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse
 PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist worksteal --durations=10 --durations-min=2
 
 help: ## List the tasks
@@ -64,6 +67,13 @@ screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (li
 	$(BUILD)
 	$(BIN)/python -m tests.browser_support site screenshots
 
+lighthouse: $(STAMP) $(LIGHTHOUSE) ## Build, then Lighthouse (mobile, median of 3) on each page type, served gzip-compressed (needs npm)
+	$(BUILD)
+	$(BIN)/python -m tests.lighthouse site $(LIGHTHOUSE)
+
+$(LIGHTHOUSE):
+	npm install --prefix $(LIGHTHOUSE_DIR) --no-save --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+
 benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shipped in src/tuninglab/data/
 	$(BIN)/python -m tuninglab benchmark
 
@@ -90,7 +100,7 @@ update-outputs: $(STAMP) ## Re-run blocks with an expected output and rewrite st
 	$(BIN)/pytest $(or $(T),docs) -p no:xdist -q --update-outputs
 
 new-guide: $(STAMP) ## Start a guide from the template: make new-guide NAME=my-slug
-	$(BIN)/python -m docs_hooks.new_guide "$(NAME)"
+	$(BIN)/python -m tools.new_guide "$(NAME)"
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the network)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -1,7 +1,7 @@
 """Test-wide settings, and the plugins that run Markdown code blocks and reuse results.
 
 * ``tests/harness/markdown_blocks.py`` collects every ```` ```python ```` block of the
-  Markdown files under test and runs it with ``docs_hooks.blocks`` (the runner the build
+  Markdown files under test and runs it with ``sitebuild.blocks`` (the runner the build
   uses for figures): file:line errors, expected outputs, time limit, no network.
 * ``tests/harness/result_cache.py`` skips a test whose inputs are unchanged since it last
   passed on this machine; under ``CI=true`` every test runs.

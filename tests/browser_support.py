@@ -30,9 +30,8 @@ MISSING_CHROMIUM = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
 
 # Formats that are already compressed: a static host sends them as they are.
 PRECOMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".gz", ".zip")
-PAGE_BUDGET = 250 * 1024
-LAB_BUDGET = 150 * 1024
-"""Labs have their own, lower budget (issue: notebooks pages used to weigh 300 KB)."""
+PAGE_BUDGET = 150 * 1024
+"""Most a first visit to any page may transfer: the HTML and all it loads, gzip-compressed."""
 
 
 def base_path(site: Path) -> str:
@@ -53,6 +52,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves ``directory`` under ``prefix``; anything else gets 404.html with status 404."""
 
     prefix = "/"
+    compress = False
+    """Send text formats gzip-compressed to a client that accepts it, as GitHub Pages does."""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -62,6 +63,23 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if not clean.startswith(self.prefix):
             return str(Path(self.directory) / "__outside_the_site__")
         return super().translate_path("/" + clean[len(self.prefix) :])
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().do_GET()  # the redirect to the folder's URL
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.compress and accepts and path.is_file()) or path.suffix in PRECOMPRESSED:
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         page = Path(self.directory) / "404.html"
@@ -105,10 +123,13 @@ class SiteServer:
         self._server.server_close()
 
 
-def serve(site: Path, prefix: str | None = None) -> SiteServer:
-    """Serve ``site`` on a free port of 127.0.0.1 from a thread; call ``stop()`` after."""
+def serve(site: Path, prefix: str | None = None, *, compress: bool = False) -> SiteServer:
+    """Serve ``site`` on a free port of 127.0.0.1 from a thread; call ``stop()`` after.
+
+    ``compress``: send HTML, CSS, JS, JSON and SVG gzip-compressed, as GitHub Pages does.
+    """
     prefix = prefix or base_path(site)
-    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    handler = type("Handler", (_Handler,), {"prefix": prefix, "compress": compress})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
     )

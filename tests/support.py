@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from docs_hooks.frontmatter import split_front_matter
+from sitebuild.frontmatter import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -69,7 +69,7 @@ def make_project(root: Path, guides: dict[str, str], labs: dict[str, str] | None
     It uses the real hooks, theme settings and tag list; returns the mkdocs.yml path.
     """
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_hooks/mkdocs_hooks.py", str(REPO / "docs_hooks/mkdocs_hooks.py"))
+    config = config.replace("sitebuild/hooks.py", str(REPO / "sitebuild/hooks.py"))
     config = config.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     config = config.split("\nnav:")[0] + "\n"
     if labs:

@@ -7,14 +7,14 @@ import re
 import pytest
 from pytest_codeblocks import extract_from_file
 
-from docs_hooks import blocks
+from sitebuild import blocks
 from tests.support import REPO, run_pytest
 
 MARKDOWN = sorted(
     [*REPO.glob("docs/**/*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"],
 )
 
-pytestmark = pytest.mark.depends_on("docs_hooks")
+pytestmark = pytest.mark.depends_on("sitebuild")
 READS_PAGES = pytest.mark.depends_on("docs", "README.md", "CONTRIBUTING.md")
 
 
@@ -126,7 +126,7 @@ def test_no_file_points_outside_the_repository() -> None:
             ".ci/*",
             ".github/**/*",
             "docs/**/*",
-            "docs_hooks/*",
+            "sitebuild/*",
             "examples/*",
             "src/**/*.py",
             "tests/**/*.py",

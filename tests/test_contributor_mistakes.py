@@ -12,10 +12,10 @@ import pytest
 
 from tests.support import REPO, build, guide, make_project, run_pytest
 
-pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
+pytestmark = pytest.mark.depends_on("sitebuild", "tools", "mkdocs.yml", "overrides", "docs/assets")
 
 SELFTEST = REPO / ".cache" / "selftest"
-TEMPLATE = REPO / "docs_hooks" / "guide_template.md"
+TEMPLATE = REPO / "tools" / "guide_template.md"
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_busy_block_is_stopped_by_its_cpu_time(page) -> None:
 
 
 def test_the_default_time_limit_is_twenty_seconds(tmp_path: Path) -> None:
-    from docs_hooks import blocks
+    from sitebuild import blocks
 
     path = tmp_path / "p.md"
     path.write_text("```python\nx = 1\n```\n\n<!--pytest.mark.timeout(45)-->\n```python\n```\n")

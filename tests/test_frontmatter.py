@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from docs_hooks.frontmatter import FrontMatterError, load_guides
+from sitebuild.frontmatter import FrontMatterError, load_guides
 from tests.support import build, guide, make_project
 
-pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
+pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "overrides", "docs/assets")
 
 ALLOWED = {"fundamentals", "scikit-learn"}
 

@@ -10,11 +10,11 @@ import nbclient
 import nbformat
 import pytest
 
-from docs_hooks.labs import code_cell_lines, figure_alts, lab_paths
+from sitebuild.labs import code_cell_lines, figure_alts, lab_paths
 from tests.support import REPO, build, guide, make_project
 
 pytestmark = pytest.mark.depends_on(
-    "docs_hooks", "mkdocs.yml", "overrides", "docs/assets", "examples"
+    "sitebuild", "mkdocs.yml", "overrides", "docs/assets", "examples"
 )
 LABS = lab_paths()
 

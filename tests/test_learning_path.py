@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from docs_hooks.frontmatter import split_front_matter
-from docs_hooks.guide_pages import body_of, learning_path_markdown, reading_minutes
-from docs_hooks.mkdocs_hooks import IN_PROGRESS, nav_sections
+from sitebuild.frontmatter import split_front_matter
+from sitebuild.guide_pages import body_of, learning_path_markdown, reading_minutes
+from sitebuild.hooks import IN_PROGRESS, nav_sections
 from tests.support import REPO
 
-pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "docs/guides", "docs/index.md")
+pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "docs/guides", "docs/index.md")
 
 
 class _IgnoreTags(yaml.SafeLoader):
@@ -86,7 +86,7 @@ def test_a_beginner_section_opens_the_path():
 
 
 def test_learning_path_markdown_numbers_steps_and_adds_up_the_time():
-    from docs_hooks.frontmatter import Guide
+    from sitebuild.frontmatter import Guide
 
     guides = {s: Guide(s, s, s.upper(), f"About {s}.", "beginner", [], []) for s in "abc"}
     text = learning_path_markdown(

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from docs_hooks.guide_pages import template_placeholders
-from docs_hooks.new_guide import SECTION, add_to_nav, main
+from sitebuild.guide_pages import template_placeholders
 from tests.support import REPO, build, guide, make_project, run_pytest
+from tools.new_guide import SECTION, add_to_nav, main
 
-pytestmark = pytest.mark.depends_on("docs_hooks", "mkdocs.yml", "overrides", "docs/assets")
+pytestmark = pytest.mark.depends_on("sitebuild", "tools", "mkdocs.yml", "overrides", "docs/assets")
 
-TEMPLATE = REPO / "docs_hooks" / "guide_template.md"
+TEMPLATE = REPO / "tools" / "guide_template.md"
 
 
 def test_template_builds_under_strict_once_its_placeholders_are_replaced(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from docs_hooks import self_check
+from sitebuild import self_check
 from tests.support import REPO
 
-pytestmark = pytest.mark.depends_on("docs_hooks/self_check.py", "docs/guides")
+pytestmark = pytest.mark.depends_on("sitebuild/self_check.py", "docs/guides")
 
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
 

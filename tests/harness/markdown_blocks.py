@@ -1,8 +1,8 @@
 """Collect and run the code blocks of Markdown files as pytest items.
 
 A pytest plugin (loaded by the root ``conftest.py``). It reads a page with
-:func:`docs_hooks.blocks.parse` and runs each block with
-:func:`docs_hooks.blocks.run_block`, the runner the build uses for figures, so a block
+:func:`sitebuild.blocks.parse` and runs each block with
+:func:`sitebuild.blocks.run_block`, the runner the build uses for figures, so a block
 fails the same way in both. Per Markdown file it collects:
 
 * ``x.md::fences``: fails when a fence looks like Python but would never be run
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_hooks import blocks
+from sitebuild import blocks
 
 REPO = Path(__file__).resolve().parents[2]
 _rewrites: list[tuple[Path, int, int, str]] = []

@@ -38,7 +38,7 @@ ALWAYS = (
     "tests/conftest.py",
     "tests/support.py",
     "tests/harness",
-    "docs_hooks/blocks.py",
+    "sitebuild/blocks.py",
     "pyproject.toml",
     "requirements.lock",
 )

@@ -40,7 +40,7 @@ class FrontMatterError(ValueError):
 
 
 @dataclass
-class Problem:
+class Finding:
     """One thing wrong with one file, pinned to a line."""
 
     path: str
@@ -100,13 +100,13 @@ def _field_lines(yaml_text: str) -> dict[str, int]:
 
 def parse_guide(
     path: Path, text: str, rel_path: str, kind: str = "guide"
-) -> tuple[Guide | None, list[Problem]]:
+) -> tuple[Guide | None, list[Finding]]:
     """Parse and check one guide's (or lab's) front matter; return it or the problems found."""
     schema = LAB_SCHEMA if kind == "lab" else SCHEMA
     yaml_text, end = split_front_matter(text)
     if end == -1:
         return None, [
-            Problem(
+            Finding(
                 rel_path,
                 1,
                 "front matter opened by '---' on line 1 has no closing '---' line; "
@@ -115,7 +115,7 @@ def parse_guide(
         ]
     if yaml_text is None:
         return None, [
-            Problem(rel_path, 1, "no front matter: a guide starts with a '---' YAML block")
+            Finding(rel_path, 1, "no front matter: a guide starts with a '---' YAML block")
         ]
     try:
         data = yaml.safe_load(yaml_text)
@@ -123,15 +123,15 @@ def parse_guide(
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error)
-        return None, [Problem(rel_path, line, f"front matter is not valid YAML: {problem}")]
+        return None, [Finding(rel_path, line, f"front matter is not valid YAML: {problem}")]
     if not isinstance(data, dict):
-        return None, [Problem(rel_path, 2, "front matter must be a mapping of field: value")]
+        return None, [Finding(rel_path, 2, "front matter must be a mapping of field: value")]
 
     lines = _field_lines(yaml_text)
     problems = []
     for name, (expected, description) in schema.items():
         if name not in data:
-            problems.append(Problem(rel_path, 1, f"field '{name}' is missing ({description})"))
+            problems.append(Finding(rel_path, 1, f"field '{name}' is missing ({description})"))
         elif (
             not isinstance(data[name], expected)
             or isinstance(data[name], bool)
@@ -139,19 +139,19 @@ def parse_guide(
             or (expected is int and data[name] < 1)
         ):
             problems.append(
-                Problem(rel_path, lines.get(name, 1), f"field '{name}' must be {description}")
+                Finding(rel_path, lines.get(name, 1), f"field '{name}' must be {description}")
             )
     for name in data:
         if name not in schema and name not in OPTIONAL:
             problems.append(
-                Problem(rel_path, lines.get(name, 1), f"field '{name}' is not a known field")
+                Finding(rel_path, lines.get(name, 1), f"field '{name}' is not a known field")
             )
     if problems:
         return None, problems
 
     if data["difficulty"] not in DIFFICULTIES:
         problems.append(
-            Problem(
+            Finding(
                 rel_path,
                 lines["difficulty"],
                 f"field 'difficulty': {data['difficulty']!r} is not one of "
@@ -162,7 +162,7 @@ def parse_guide(
         bad = [item for item in data[name] if not isinstance(item, str)]
         if bad:
             problems.append(
-                Problem(rel_path, lines[name], f"field '{name}': every item must be a string")
+                Finding(rel_path, lines[name], f"field '{name}': every item must be a string")
             )
     if problems:
         return None, problems
@@ -181,26 +181,26 @@ def parse_guide(
     return guide, []
 
 
-def check_links(guides: dict[str, Guide], allowed_tags: set[str]) -> list[Problem]:
+def check_tags_and_related(guides: dict[str, Guide], allowed_tags: set[str]) -> list[Finding]:
     """Check tags against the allowed list and related slugs against the guides that exist."""
     problems = []
     for guide in guides.values():
         tag_line = guide.field_lines.get("tags", 1)
         for tag in guide.tags:
             if allowed_tags and tag not in allowed_tags:
-                problems.append(Problem(guide.path, tag_line, _unknown_tag(str(tag), allowed_tags)))
+                problems.append(Finding(guide.path, tag_line, _unknown_tag(str(tag), allowed_tags)))
         related_line = guide.field_lines.get("related", 1)
         for slug in guide.related:
             if slug == guide.slug:
                 problems.append(
-                    Problem(
+                    Finding(
                         guide.path, related_line, "field 'related': a guide cannot relate to itself"
                     )
                 )
             elif slug not in guides:
                 hint = _closest(slug, guides)
                 problems.append(
-                    Problem(
+                    Finding(
                         guide.path,
                         related_line,
                         f"field 'related': no guide has the slug {slug!r}{hint}",
@@ -250,7 +250,7 @@ def load_guides(
     pairs. Guides and labs share one name space of slugs, so either may relate to either.
     """
     guides: dict[str, Guide] = {}
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     for kind, entries in (("guide", files), ("lab", labs)):
         for path, rel_path in entries:
             text = path.read_text(encoding="utf-8")
@@ -260,7 +260,7 @@ def load_guides(
             problems.extend(found)
             if guide is not None and guide.slug in guides:
                 found.append(
-                    Problem(
+                    Finding(
                         rel_path,
                         1,
                         f"slug {guide.slug!r} is already used by {guides[guide.slug].path}",
@@ -269,7 +269,7 @@ def load_guides(
                 problems.append(found[-1])
             elif guide is not None:
                 guides[guide.slug] = guide
-    problems.extend(check_links(guides, allowed_tags))
+    problems.extend(check_tags_and_related(guides, allowed_tags))
     if problems:
         listing = "\n".join(f"  {problem}" for problem in problems)
         raise FrontMatterError(f"guide front matter has {len(problems)} problem(s):\n{listing}")

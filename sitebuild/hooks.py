@@ -5,11 +5,13 @@ Registered in ``mkdocs.yml`` under ``hooks:``. On every build they:
 * validate every guide's front matter (fields, types, difficulty, tags, related slugs),
   every page's image alt text, Python-looking fences that would never run, template
   placeholder text and every internal link and anchor, failing with ``file:line: problem``;
-* draw the figures that guides' code blocks save (see ``docs_hooks.figures``);
+* draw the figures that guides' code blocks save (see ``sitebuild.figures``);
 * add a difficulty badge, reading time and a "verified with" versions line under each
   guide's title, and a "Related guides" section with links in both directions;
 * check every guide's "Check yourself" section and collect the questions into the
-  flashcards page (see ``docs_hooks.self_check``).
+  flashcards page (see ``sitebuild.self_check``);
+* typeset every formula with KaTeX, so that no page ships a maths script, and cut the
+  KaTeX fonts down to the characters the maths uses (see ``sitebuild.maths``).
 """
 
 from __future__ import annotations
@@ -26,21 +28,24 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docs_hooks import (  # noqa: E402
+from sitebuild import (  # noqa: E402
     blocks,
     figures,
     guide_pages,
     labs,
+    lighter_pages,
     links,
+    maths,
     notebook_pages,
     self_check,
 )
-from docs_hooks.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
+from sitebuild.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
 IN_PROGRESS = "Guides in progress"
 """The nav section `make new-guide` lists a draft in; it is not part of the learning path."""
 _state: dict[str, object] = {"guides": {}, "verified": ""}
+_katex = maths.Katex()
 
 
 def _rel(config, path: str) -> str:
@@ -73,7 +78,9 @@ def on_files(files: Files, config) -> Files:
         raise PluginError(str(error)) from None
 
     problems: list[str] = []
-    template = (Path(__file__).resolve().parent / "guide_template.md").read_text(encoding="utf-8")
+    template = (Path(__file__).resolve().parent.parent / "tools" / "guide_template.md").read_text(
+        encoding="utf-8"
+    )
     placeholders = guide_pages.template_placeholders(template)
     decks: dict[str, list[self_check.Card]] = {}
     minutes: dict[str, int] = {}
@@ -242,13 +249,42 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Give a lab page its header, downloads, figure files with alt text and related links."""
-    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
+    """Typeset the page's maths; give a lab page its header, downloads, figures and links."""
     built: dict[str, labs.BuiltLab] = _state.get("labs", {})  # type: ignore[assignment]
     slug = Path(page.file.src_uri).stem
-    if not (page.file.src_uri.startswith("labs/") and slug in built and slug in guides):
-        return html
-    lab, meta = built[slug], guides[slug]
+    is_lab = page.file.src_uri.startswith("labs/") and slug in built and slug in _state["guides"]
+    if is_lab:
+        html = _lab_page(html, page, config, files, built[slug])
+        source = built[slug].script
+    else:
+        source = Path(page.file.abs_src_path)
+        html = lighter_pages.lazy_images(html, lambda src: _image_size(src, page, files))
+    typeset = maths.typeset_lab if is_lab else maths.typeset_guide
+    try:
+        html, count = typeset(
+            html, _katex, source.read_text(encoding="utf-8"), _rel(config, str(source))
+        )
+    except maths.MathError as error:
+        raise PluginError(str(error)) from None
+    if count:
+        href = get_relative_url(maths.STYLESHEET, page.url)
+        html = maths.stylesheet_link(href) + html
+    return lighter_pages.fewer_code_spans(html)
+
+
+def _image_size(src: str, page, files) -> tuple[int, int] | None:
+    """The size of the image a page's ``src`` points to, if it is one of the site's files."""
+    if ":" in src or src.startswith("/"):
+        return None
+    # MkDocs has already made the src relative to the page's URL (``../x.svg``).
+    target = files.get_file_from_path(posixpath.normpath(posixpath.join(page.url, src)))
+    return lighter_pages.image_size(Path(target.abs_src_path)) if target is not None else None
+
+
+def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
+    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
+    slug = Path(page.file.src_uri).stem
+    meta = guides[slug]
     if config.repo_url and config.edit_uri:  # edit the lab's script, not the built notebook
         page.edit_url = config.repo_url.rstrip("/") + f"/edit/main/{meta.path}"
 
@@ -269,3 +305,10 @@ def on_page_content(html: str, page, config, files) -> str:
         for heading, _link, other in guide_pages.related_links(slug, guides)
     ]
     return notebook_pages.assemble(html, header, slug, related)
+
+
+def on_post_build(config) -> None:
+    """Cut the published KaTeX fonts down to the characters the site's maths uses."""
+    folder = Path(config.site_dir) / maths.FONTS
+    if folder.is_dir() and _katex.characters:
+        maths.subset_fonts(folder, _katex.characters)

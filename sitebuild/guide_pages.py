@@ -8,7 +8,7 @@ import re
 import sys
 from importlib.metadata import version
 
-from docs_hooks.frontmatter import Guide, Problem, split_front_matter
+from sitebuild.frontmatter import Finding, Guide, split_front_matter
 
 WORDS_PER_MINUTE = 200
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -83,7 +83,7 @@ def related_markdown(slug: str, guides: dict[str, Guide]) -> str:
     )
 
 
-def missing_alt_text(rel_path: str, text: str) -> list[Problem]:
+def missing_alt_text(rel_path: str, text: str) -> list[Finding]:
     """Images (Markdown or HTML) with no alt text, outside code blocks."""
     problems, in_code = [], False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -94,7 +94,7 @@ def missing_alt_text(rel_path: str, text: str) -> list[Problem]:
             continue
         if _EMPTY_ALT_RE.search(line) or _IMG_TAG_RE.search(line):
             problems.append(
-                Problem(rel_path, number, "image has no alt text: say what the figure shows")
+                Finding(rel_path, number, "image has no alt text: say what the figure shows")
             )
     return problems
 
@@ -128,7 +128,7 @@ def template_placeholders(template: str) -> list[str]:
     return found
 
 
-def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list[Problem]:
+def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list[Finding]:
     """Lines of a guide that still hold placeholder text from the template."""
     problems, in_code = [], False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -138,7 +138,7 @@ def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list
         hit = next((p for p in placeholders if not in_code and p in line), None)
         if hit:
             problems.append(
-                Problem(
+                Finding(
                     rel_path,
                     number,
                     f"placeholder text from the guide template is still here ({hit[:50]!r}…): "

@@ -3,7 +3,7 @@
 A page's ```` ```python ```` blocks are parsed with their expected output, the blocks
 that continue them (``<!--pytest-codeblocks:cont-->``) and their markers. The tests
 (``tests/plugins/markdown_blocks.py``) and the figure step of the build
-(``docs_hooks/figures.py``) both run a block through :func:`run_block`, so a block
+(``sitebuild/figures.py``) both run a block through :func:`run_block`, so a block
 behaves, and fails, the same way in both places:
 
 * each piece is compiled with the Markdown file's name and its real line numbers, so a

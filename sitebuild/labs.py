@@ -15,7 +15,7 @@ like a guide's front matter. During the build this module
 * hands MkDocs the executed notebook as the page ``labs/SLUG.ipynb`` (rendered by
   mkdocs-jupyter) and the downloads ``labs/SLUG/SLUG.ipynb`` and ``labs/SLUG/SLUG.py``.
 
-Run as ``python -m docs_hooks.labs LAB.py OUT_DIR SHOWN_AS`` to execute one lab.
+Run as ``python -m sitebuild.labs LAB.py OUT_DIR SHOWN_AS`` to execute one lab.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from docs_hooks import blocks
+from sitebuild import blocks
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "examples"
@@ -133,7 +133,7 @@ def fingerprint() -> str:
     package = REPO / "src" / "tuninglab"
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
         digest.update(path.read_bytes())
-    for name in ("requirements.lock", "docs_hooks/labs.py"):
+    for name in ("requirements.lock", "sitebuild/labs.py"):
         digest.update((REPO / name).read_bytes())
     return digest.hexdigest()
 
@@ -197,7 +197,7 @@ def _execute_in_subprocess(path: Path, out: Path, where: str) -> LabError | None
         )
         try:
             result = subprocess.run(
-                [sys.executable, "-m", "docs_hooks.labs", str(path), str(staging), where],
+                [sys.executable, "-m", "sitebuild.labs", str(path), str(staging), where],
                 cwd=home,
                 env=env,
                 capture_output=True,

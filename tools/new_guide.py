@@ -1,6 +1,6 @@
-"""Scaffold a guide: ``python -m docs_hooks.new_guide SLUG`` (what `make new-guide` runs).
+"""Scaffold a guide: ``python -m tools.new_guide SLUG`` (what `make new-guide` runs).
 
-Copies ``docs_hooks/guide_template.md`` to ``docs/guides/SLUG.md`` and lists the page
+Copies ``tools/guide_template.md`` to ``docs/guides/SLUG.md`` and lists the page
 in the "Guides in progress" section of the navigation in ``mkdocs.yml``, so that the
 new page builds and its example block runs in the tests straight away.
 """
@@ -48,7 +48,7 @@ def main(slug: str) -> int:
     if target.exists():
         print(f"{target.relative_to(REPO)} already exists", file=sys.stderr)
         return 2
-    target.write_text((REPO / "docs_hooks" / "guide_template.md").read_text(), encoding="utf-8")
+    target.write_text((REPO / "tools" / "guide_template.md").read_text(), encoding="utf-8")
     config = REPO / "mkdocs.yml"
     config.write_text(add_to_nav(config.read_text(encoding="utf-8"), slug), encoding="utf-8")
     print(

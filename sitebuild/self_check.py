@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docs_hooks.frontmatter import Problem
+from sitebuild.frontmatter import Finding
 
 HEADING = "## Check yourself"
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
@@ -61,7 +61,7 @@ def _dedent(body: list[str]) -> str:
     return text.strip("\n")
 
 
-def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
+def parse(rel_path: str, text: str) -> tuple[list[Card], list[Finding]]:
     """Read a guide's self-check questions.
 
     Args:
@@ -77,7 +77,7 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
     found = _section(lines)
     if found is None:
         return [], [
-            Problem(
+            Finding(
                 rel_path,
                 1,
                 f"no '{HEADING}' section: end every guide with {MIN_QUESTIONS}-{MAX_QUESTIONS} "
@@ -86,7 +86,7 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
         ]
     start, end = found
     cards: list[Card] = []
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     current: tuple[str, int, list[str]] | None = None
 
     def close() -> None:
@@ -96,10 +96,10 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
         answer = _dedent(body)
         cards.append(Card(question, answer, line))
         if not answer:
-            problems.append(Problem(rel_path, line, f"question {question!r} has no answer"))
+            problems.append(Finding(rel_path, line, f"question {question!r} has no answer"))
         elif not any(m["target"].startswith("#") for m in _LINK.finditer(answer)):
             problems.append(
-                Problem(
+                Finding(
                     rel_path,
                     line,
                     f"the answer to {question!r} does not link to the section that teaches "
@@ -117,7 +117,7 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
             current[2].append(line)
         elif line.strip():
             problems.append(
-                Problem(
+                Finding(
                     rel_path,
                     index + 1,
                     "only '??? question \"...\"' blocks with indented answers belong in "
@@ -127,7 +127,7 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Problem]]:
     close()
     if not MIN_QUESTIONS <= len(cards) <= MAX_QUESTIONS:
         problems.append(
-            Problem(
+            Finding(
                 rel_path,
                 start + 1,
                 f"'{HEADING}' has {len(cards)} questions; write {MIN_QUESTIONS} to {MAX_QUESTIONS}",

@@ -7,7 +7,7 @@ empty folder) and hands the files they save to MkDocs as if they sat next to the
 guide. Results are cached by the hash of the code and the package it imports, so
 ``make serve`` redraws only what changed.
 
-Run as ``python -m docs_hooks.figures PAGE.md OUT_DIR SHOWN_AS`` to draw one page's figures
+Run as ``python -m sitebuild.figures PAGE.md OUT_DIR SHOWN_AS`` to draw one page's figures
 (``SHOWN_AS`` is the path that error messages name).
 """
 
@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docs_hooks import blocks
+from sitebuild import blocks
 
 REPO = Path(__file__).resolve().parent.parent
 FIGURE_SUFFIXES = {".svg", ".png"}
@@ -46,7 +46,7 @@ def package_fingerprint() -> str:
     package = REPO / "src" / "tuninglab"
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
         digest.update(path.read_bytes())
-    for name in ("requirements.lock", "docs_hooks/figures.py", "docs_hooks/blocks.py"):
+    for name in ("requirements.lock", "sitebuild/figures.py", "sitebuild/blocks.py"):
         if (REPO / name).exists():
             digest.update((REPO / name).read_bytes())
     return digest.hexdigest()
@@ -82,7 +82,7 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
         budget = sum(block.timeout for block in found) + STARTUP_SECONDS
         try:
             result = subprocess.run(
-                [sys.executable, "-m", "docs_hooks.figures", str(md_path), str(staging), shown_as],
+                [sys.executable, "-m", "sitebuild.figures", str(md_path), str(staging), shown_as],
                 cwd=REPO,
                 env=env,
                 capture_output=True,

@@ -18,10 +18,14 @@ import re
 import struct
 from pathlib import Path
 
-from docs_hooks.frontmatter import Guide
+from sitebuild.frontmatter import Guide
 
 _STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 _REQUIRE_RE = re.compile(r"<script[^>]*require[^>]*>\s*</script>", re.S)
+# nbconvert's MathJax loader (the build typesets maths itself, sitebuild/maths.py) and its
+# Mermaid loader, which would import Mermaid from a CDN (no lab draws a Mermaid diagram).
+_MATHJAX_RE = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+_MERMAID_RE = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.S)
 _IMG_RE = re.compile(
     r'<img (?:alt="[^"]*" )?(?:class="[^"]*" )?'
     r'src="data:image/(?P<kind>png|jpeg);base64,(?P<data>[^"]+)"'
@@ -33,12 +37,14 @@ class PageError(ValueError):
 
 
 def lean(html: str) -> str:
-    """The page without nbconvert's inline stylesheets and RequireJS.
+    """The page without nbconvert's inline stylesheets, RequireJS, MathJax and Mermaid.
 
     A code or output block that may scroll sideways can take the keyboard focus, as
     Material's code blocks can.
     """
-    return _REQUIRE_RE.sub("", _STYLE_RE.sub("", html)).replace("<pre>", '<pre tabindex="0">')
+    for pattern in (_STYLE_RE, _REQUIRE_RE, _MATHJAX_RE, _MERMAID_RE):
+        html = pattern.sub("", html)
+    return html.replace("<pre>", '<pre tabindex="0">')
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:

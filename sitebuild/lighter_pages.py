@@ -1,0 +1,74 @@
+"""What the build trims from a rendered page so that a phone loads and lays it out fast.
+
+* Figures load when the reader scrolls to them and keep their space meanwhile.
+  Python-Markdown renders ``![alt](figure.svg)`` as a bare ``<img>``; :func:`lazy_images`
+  adds ``loading="lazy"`` and ``decoding="async"``, so a figure far down a guide costs
+  nothing on the first screen, and the figure's own ``width`` and ``height``, so that
+  the text does not jump when it arrives (Material's stylesheet scales it to the column).
+* Highlighted code carries fewer elements. Pygments wraps every token in a ``<span>``;
+  on a guide, code is two thirds of all the page's elements, and every element makes
+  each of the style and layout passes Material's script triggers at start-up slower
+  (measured with Lighthouse, see ``tests/lighthouse.py``). :func:`fewer_code_spans`
+  unwraps the tokens that look the same with or without their span: whitespace
+  (``w``), which has no style, and plain names (``n``), whose colour in both of
+  Material's schemes is the code colour itself (``--md-code-hl-name-color:
+  var(--md-code-fg-color)``).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+_IMG = re.compile(r"<img\b(?P<attrs>[^>]*?)\s*/?>")
+_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"')
+_PX_PER = {b"pt": 4 / 3, b"px": 1.0, None: 1.0}
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height in CSS pixels of an SVG (from its root) or PNG file, else ``None``."""
+    if not path.is_file():
+        return None
+    head = path.read_bytes()[:4096]
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        width, height = struct.unpack(">II", head[16:24])
+        return width, height
+    found = _SVG_SIZE.search(head)
+    if found is None:
+        return None
+    width = float(found.group(1)) * _PX_PER[found.group(2)]
+    height = float(found.group(3)) * _PX_PER[found.group(4)]
+    return round(width), round(height)
+
+
+def lazy_images(html: str, size_of: Callable[[str], tuple[int, int] | None]) -> str:
+    """Every ``<img>`` without a ``loading`` attribute, made lazy and given its size.
+
+    Args:
+        html: A page's content.
+        size_of: The size of the image at a ``src`` as written in the page, or ``None``.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        attrs = match.group("attrs")
+        if re.search(r"\bloading=", attrs):
+            return match.group(0)
+        extra = ' loading="lazy" decoding="async"'
+        src = re.search(r'\bsrc="([^"]+)"', attrs)
+        size = size_of(src.group(1)) if src else None
+        if size and not re.search(r"\b(width|height)=", attrs):
+            extra += f' width="{size[0]}" height="{size[1]}"'
+        return f"<img{attrs}{extra} />"
+
+    return _IMG.sub(replace, html)
+
+
+_PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+_CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S)
+
+
+def fewer_code_spans(html: str) -> str:
+    """The page with plain-name and whitespace token spans in ``<code>``/``<pre>`` unwrapped."""
+    return _CODE.sub(lambda code: _PLAIN_TOKEN.sub(r"\1", code.group(0)), html)

@@ -1,0 +1,208 @@
+r"""Maths typeset during the build, so that a page ships HTML and CSS but no maths script.
+
+Guides write maths between dollar signs; ``pymdownx.arithmatex`` (generic mode) wraps each
+formula as ``<span class="arithmatex">\(...\)</span>`` or, for display maths,
+``<div class="arithmatex">\[...\]</div>``. Lab pages come from nbconvert, which leaves
+``$...$`` and ``$$...$$`` in the text. :func:`typeset_guide` and :func:`typeset_lab`
+replace both with KaTeX's output: HTML for the eye and MathML for screen readers.
+
+KaTeX itself (``sitebuild/katex/katex.min.js``) runs in V8 embedded in Python by the
+``mini-racer`` package, so no Node.js is needed. A formula KaTeX cannot parse stops the
+build with the source file, the line and KaTeX's message.
+
+:func:`subset_fonts` then cuts every KaTeX font in the built site down to the characters
+the site's maths uses, so a page that needs a font loads a few kilobytes of it.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+KATEX_JS = Path(__file__).resolve().parent / "katex" / "katex.min.js"
+STYLESHEET = "assets/katex/katex.min.css"
+"""Where the published stylesheet lives, relative to the site root."""
+FONTS = "assets/katex/fonts"
+_RENDER = """(function (tex, display) {
+  return katex.renderToString(tex, {
+    displayMode: display, throwOnError: true, strict: "error", output: "htmlAndMathml"
+  });
+})"""
+_ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+_DELIMITED = re.compile(r"\A\s*\\([(\[])(.*)\\([)\]])\s*\Z", re.S)
+# Lab text: where maths may be; code, scripts and styles are left alone.
+_NOT_TEXT = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.S)
+_DISPLAY_DOLLARS = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE_DOLLARS = re.compile(r"(?<![\\$\w])\$(?=\S)((?:[^$\n]|\n(?!\s*\n))+?)(?<=\S)\$(?![\w$])")
+_KATEX_TEXT = re.compile(r'<span class="katex-html" aria-hidden="true">(.*?)</span></span>\Z', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+class MathError(ValueError):
+    """A formula KaTeX cannot typeset; the message names the file and line."""
+
+
+class Katex:
+    """KaTeX's ``renderToString`` in an embedded V8, started on first use."""
+
+    def __init__(self, script: Path = KATEX_JS) -> None:
+        self._script = script
+        self._context = None  # the V8 context must live as long as the function taken from it
+        self._render: Callable[[str, bool], str] | None = None
+        self._cache: dict[tuple[str, bool], str] = {}
+        self.characters: set[str] = set()
+        """Every character that KaTeX's HTML has used so far (for :func:`subset_fonts`)."""
+
+    def _start(self) -> Callable[[str, bool], str]:
+        from py_mini_racer import MiniRacer
+
+        self._context = MiniRacer()
+        self._context.eval(self._script.read_text(encoding="utf-8"))
+        return self._context.eval(_RENDER)
+
+    def render(self, tex: str, display: bool) -> str:
+        """KaTeX's HTML for ``tex``.
+
+        Raises:
+            ValueError: KaTeX's own message, when it cannot parse ``tex``.
+        """
+        key = (tex, display)
+        if key not in self._cache:
+            if self._render is None:
+                self._render = self._start()
+            try:
+                out = self._render(tex, display)
+            except Exception as error:  # py_mini_racer's JSEvalException carries KaTeX's text
+                raise ValueError(_katex_message(str(error))) from None
+            self._cache[key] = out
+            self.characters.update(_visible_text(out))
+        return self._cache[key]
+
+
+def _katex_message(text: str) -> str:
+    found = re.search(r"(?:ParseError: )?(KaTeX parse error: .*)", text)
+    return (found.group(1) if found else text.splitlines()[0]).strip()
+
+
+def _visible_text(rendered: str) -> str:
+    found = _KATEX_TEXT.search(rendered)
+    return html_lib.unescape(_TAG.sub("", found.group(1) if found else rendered))
+
+
+def line_of(source: str, tex: str) -> int:
+    """The 1-based line of ``source`` where ``tex`` (or its first line) first appears."""
+    for needle in (tex, tex.strip().splitlines()[0] if tex.strip() else tex):
+        at = source.find(needle)
+        if needle and at >= 0:
+            return source.count("\n", 0, at) + 1
+    return 1
+
+
+def _fail(where: str, source: str, tex: str, message: str) -> MathError:
+    return MathError(f"{where}:{line_of(source, tex)}: cannot typeset ${tex.strip()}$: {message}")
+
+
+def typeset_guide(html: str, katex: Katex, source: str, where: str) -> tuple[str, int]:
+    """Replace arithmatex's formulas in a rendered Markdown page with KaTeX's HTML.
+
+    Args:
+        html: The page content, as Python-Markdown rendered it.
+        katex: The renderer.
+        source: The Markdown source, to find a bad formula's line.
+        where: The source's path, for messages.
+
+    Returns:
+        The new content and the number of formulas typeset.
+
+    Raises:
+        MathError: A formula KaTeX cannot typeset.
+    """
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        tag, inner = match.group(1), html_lib.unescape(match.group(2))
+        delimited = _DELIMITED.match(inner)
+        tex = delimited.group(2) if delimited else inner
+        display = tag == "div" or bool(delimited and delimited.group(1) == "[")
+        try:
+            out = katex.render(tex, display)
+        except ValueError as error:
+            raise _fail(where, source, tex, str(error)) from None
+        count += 1
+        if tag == "div":  # display maths may scroll sideways: let the keyboard reach it
+            return f'<div class="arithmatex" tabindex="0">{out}</div>'
+        return f'<span class="arithmatex">{out}</span>'
+
+    return _ARITHMATEX.sub(replace, html), count
+
+
+def typeset_lab(html: str, katex: Katex, source: str, where: str) -> tuple[str, int]:
+    """Replace ``$...$`` and ``$$...$$`` in a lab page's text (not in code) with KaTeX's HTML.
+
+    Arguments, result and errors as for :func:`typeset_guide`; ``source`` is the lab's script.
+    """
+    count = 0
+
+    def replace(match: re.Match[str], display: bool) -> str:
+        nonlocal count
+        tex = html_lib.unescape(match.group(1))
+        try:
+            out = katex.render(tex, display)
+        except ValueError as error:
+            raise _fail(where, source, tex, str(error)) from None
+        count += 1
+        if display:
+            return f'<div class="arithmatex" tabindex="0">{out}</div>'
+        return f'<span class="arithmatex">{out}</span>'
+
+    def text(part: str) -> str:
+        part = _DISPLAY_DOLLARS.sub(lambda m: replace(m, True), part)
+        return _INLINE_DOLLARS.sub(lambda m: replace(m, False), part)
+
+    pieces, last = [], 0
+    for code in _NOT_TEXT.finditer(html):
+        pieces += [text(html[last : code.start()]), code.group(0)]
+        last = code.end()
+    pieces.append(text(html[last:]))
+    return "".join(pieces), count
+
+
+def stylesheet_link(href: str) -> str:
+    """The ``<link>`` a page with maths puts before its content (``href``: page-relative).
+
+    It sits in the content, not the ``<head>``, so that Material's instant navigation,
+    which swaps the content, brings it along when a reader moves to a page with maths.
+    """
+    return f'<link rel="stylesheet" href="{html_lib.escape(href)}">'
+
+
+def subset_fonts(folder: Path, characters: Iterable[str]) -> tuple[int, int]:
+    """Cut every ``*.woff2`` in ``folder`` down to ``characters`` (in place).
+
+    A character missing from a font is simply not in its subset; KaTeX's CSS picks the
+    font for each piece of a formula, so any font may need any of the characters.
+
+    Returns:
+        The total size of the fonts before and after, in bytes.
+    """
+    from fontTools import subset
+
+    text = "".join(sorted(set(characters) | {" "}))
+    before = after = 0
+    for path in sorted(folder.glob("*.woff2")):
+        before += path.stat().st_size
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        font = subset.load_font(str(path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        subset.save_font(font, str(path), options)
+        after += path.stat().st_size
+    return before, after

@@ -1,0 +1,137 @@
+"""Maths is typeset by the build: no page ships a maths script or leaves TeX for the reader,
+a formula KaTeX cannot parse fails the build with its file and line, and the published
+KaTeX fonts hold only the characters the maths uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitebuild import maths
+from tests.support import REPO, build, guide, make_project
+
+pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "overrides", "docs/assets")
+
+_LEFT_AS_TEX = re.compile(r"\\\(|\\\[|\$\$|(?<![\w$])\$(?=[^\s$])[^$<]{1,80}(?<=\S)\$(?![\w$])")
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def soup(page: Path) -> BeautifulSoup:
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+def reader_text(page: BeautifulSoup) -> str:
+    """What a reader sees as text, leaving out code, scripts and typeset formulas."""
+    for node in page.select("pre, code, script, style, textarea, .katex"):
+        node.decompose()
+    return page.get_text(" ")
+
+
+@pytest.fixture(scope="module")
+def katex() -> maths.Katex:
+    return maths.Katex()
+
+
+def test_a_formula_becomes_katex_html_with_mathml(katex) -> None:
+    html, count = maths.typeset_guide(
+        '<p>A <span class="arithmatex">\\(k &lt; n\\)</span> and</p>\n'
+        '<div class="arithmatex">\\[\\sum_j w_j^2\\]</div>',
+        katex,
+        "",
+        "x.md",
+    )
+    assert count == 2
+    assert '<span class="arithmatex"><span class="katex"><span class="katex-mathml"><math' in html
+    assert "<mo>&lt;</mo>" in html  # the escaped < reached KaTeX as a real <
+    assert '<div class="arithmatex" tabindex="0"><span class="katex-display">' in html
+    assert "\\(" not in html and "\\[" not in html
+    assert {"k", "n", "w", "j", "2"} <= katex.characters
+
+
+def test_a_lab_formula_is_typeset_but_dollars_in_code_are_not(katex) -> None:
+    html, count = maths.typeset_lab(
+        "<p>Costs $5 and $10, penalty $\\alpha \\sum_j w_j^2$ here.</p>"
+        "<pre>echo $HOME $PATH</pre><code>$x$</code>"
+        "<p>$$R^2 = 1$$</p>",
+        katex,
+        "",
+        "examples/x.py",
+    )
+    assert count == 2
+    assert "Costs $5 and $10" in html  # prices are not maths
+    assert "<pre>echo $HOME $PATH</pre><code>$x$</code>" in html
+    assert 'class="katex-display"' in html
+
+
+@pytest.mark.parametrize("bad", ["\\frac{1}{", "\\notamacro x", "x^"])
+def test_a_bad_formula_names_file_line_and_katex_message(katex, bad) -> None:
+    source = "line one\n\nThe maths: $" + bad + "$ here.\n"
+    html = f'<p>The maths: <span class="arithmatex">\\({bad}\\)</span> here.</p>'
+    with pytest.raises(maths.MathError) as caught:
+        maths.typeset_guide(html, katex, source, "docs/guides/x.md")
+    message = str(caught.value)
+    assert message.startswith(f"docs/guides/x.md:3: cannot typeset ${bad}$: KaTeX parse error")
+
+
+def test_a_bad_formula_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
+    body = "Some words.\n\nA good one, $k$, then a bad one: $\\frac{1}{$.\n"
+    config = make_project(tmp_path, {"maths": guide(body=body)})
+    result = build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/guides/maths.md:11: cannot typeset $\\frac{1}{$: KaTeX parse error" in (
+        result.stderr
+    ), result.stderr
+
+
+@pytest.mark.depends_on("docs", "examples", site=True)
+def test_no_page_ships_a_maths_script_or_leaves_tex(built_site: Path) -> None:
+    problems = []
+    for page in pages(built_site):
+        text = page.read_text(encoding="utf-8")
+        rel = page.relative_to(built_site).as_posix()
+        for script in re.findall(r"<script\b[^>]*>.*?</script>", text, re.S):
+            if re.search(r"katex|mathjax|auto-render", script, re.I):
+                problems.append(f"{rel}: ships a maths script: {script[:80]!r}")
+        left = _LEFT_AS_TEX.search(reader_text(soup(page)))
+        if left:
+            problems.append(f"{rel}: TeX left for the reader: {left.group(0)!r}")
+    assert not problems, "\n".join(problems)
+    assert not list(built_site.rglob("katex*.js")), "KaTeX's script is published"
+
+
+@pytest.mark.depends_on("docs", "examples", site=True)
+def test_only_pages_with_maths_load_the_katex_stylesheet(built_site: Path) -> None:
+    with_maths = 0
+    for page in pages(built_site):
+        text = page.read_text(encoding="utf-8")
+        has_maths = 'class="katex"' in text
+        links = text.count("assets/katex/katex.min.css")
+        assert links == (1 if has_maths else 0), page.relative_to(built_site)
+        with_maths += has_maths
+    assert with_maths >= 10  # the guides, labs, glossary and flashcards that use maths
+
+
+@pytest.mark.depends_on("docs", "examples", site=True)
+def test_published_fonts_hold_only_what_the_maths_uses(built_site: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    used: set[str] = set()
+    for page in pages(built_site):
+        if 'class="katex"' in page.read_text(encoding="utf-8"):
+            used |= {c for node in soup(page).select(".katex-html") for c in node.get_text()}
+    folder = built_site / maths.FONTS
+    for path in sorted(folder.glob("*.woff2")):
+        original = REPO / "docs" / maths.FONTS / path.name
+        assert path.stat().st_size < original.stat().st_size, path.name
+        had = {chr(code) for code in TTFont(original).getBestCmap()}
+        kept = {chr(code) for code in TTFont(path).getBestCmap()}
+        assert (used & had) <= kept, f"{path.name} lost {sorted((used & had) - kept)}"
+        # Beyond those, only what the font's own features reach (a mirrored < for >).
+        extra = kept - used - {" ", "\xa0"}
+        assert len(extra) <= 5, f"{path.name} keeps characters no formula uses: {sorted(extra)}"
