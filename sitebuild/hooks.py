@@ -309,6 +309,12 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
 
 def on_post_build(config) -> None:
     """Cut the published KaTeX fonts down to the characters the site's maths uses."""
+    _katex.close()
     folder = Path(config.site_dir) / maths.FONTS
     if folder.is_dir() and _katex.characters:
         maths.subset_fonts(folder, _katex.characters)
+
+
+def on_build_error(error) -> None:
+    """Stop KaTeX's engine when a build fails, as after a good one (see ``Katex.close``)."""
+    _katex.close()

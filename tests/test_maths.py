@@ -5,6 +5,8 @@ KaTeX fonts hold only the characters the maths uses."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,6 +89,18 @@ def test_a_bad_formula_fails_the_build_with_file_and_line(tmp_path: Path) -> Non
     assert "docs/guides/maths.md:11: cannot typeset $\\frac{1}{$: KaTeX parse error" in (
         result.stderr
     ), result.stderr
+
+
+def test_processes_that_typeset_maths_exit_promptly() -> None:
+    """mini-racer could hang a process at exit; six at once hung four of them."""
+    # The engine stays referenced until the interpreter shuts down, as in a build.
+    code = "from sitebuild.maths import Katex\nkatex = Katex()\nkatex.render('x^2', False)"
+    processes = [subprocess.Popen([sys.executable, "-c", code], cwd=REPO) for _ in range(6)]
+    try:
+        assert [process.wait(timeout=30) for process in processes] == [0] * 6
+    finally:
+        for process in processes:
+            process.kill()
 
 
 @pytest.mark.depends_on("docs", "examples", site=True)
