@@ -115,8 +115,23 @@ def line_of(source: str, tex: str) -> int:
     return 1
 
 
-def _fail(where: str, source: str, tex: str, message: str) -> MathError:
-    return MathError(f"{where}:{line_of(source, tex)}: cannot typeset ${tex.strip()}$: {message}")
+class _Typesetter:
+    """Typesets the formulas of one page, counting them and naming a bad one's line."""
+
+    def __init__(self, katex: Katex, source: str, where: str) -> None:
+        self.katex, self.source, self.where = katex, source, where
+        self.count = 0
+
+    def __call__(self, tex: str, display: bool) -> str:
+        try:
+            out = self.katex.render(tex, display)
+        except ValueError as error:
+            where = f"{self.where}:{line_of(self.source, tex)}"
+            raise MathError(f"{where}: cannot typeset ${tex.strip()}$: {error}") from None
+        self.count += 1
+        if display:  # display maths may scroll sideways: let the keyboard reach it
+            return f'<div class="arithmatex" tabindex="0">{out}</div>'
+        return f'<span class="arithmatex">{out}</span>'
 
 
 def typeset_guide(html: str, katex: Katex, source: str, where: str) -> tuple[str, int]:
@@ -134,24 +149,15 @@ def typeset_guide(html: str, katex: Katex, source: str, where: str) -> tuple[str
     Raises:
         MathError: A formula KaTeX cannot typeset.
     """
-    count = 0
+    typeset = _Typesetter(katex, source, where)
 
     def replace(match: re.Match[str]) -> str:
-        nonlocal count
         tag, inner = match.group(1), html_lib.unescape(match.group(2))
         delimited = _DELIMITED.match(inner)
         tex = delimited.group(2) if delimited else inner
-        display = tag == "div" or bool(delimited and delimited.group(1) == "[")
-        try:
-            out = katex.render(tex, display)
-        except ValueError as error:
-            raise _fail(where, source, tex, str(error)) from None
-        count += 1
-        if tag == "div":  # display maths may scroll sideways: let the keyboard reach it
-            return f'<div class="arithmatex" tabindex="0">{out}</div>'
-        return f'<span class="arithmatex">{out}</span>'
+        return typeset(tex, tag == "div" or bool(delimited and delimited.group(1) == "["))
 
-    return _ARITHMATEX.sub(replace, html), count
+    return _ARITHMATEX.sub(replace, html), typeset.count
 
 
 def typeset_lab(html: str, katex: Katex, source: str, where: str) -> tuple[str, int]:
@@ -159,30 +165,18 @@ def typeset_lab(html: str, katex: Katex, source: str, where: str) -> tuple[str, 
 
     Arguments, result and errors as for :func:`typeset_guide`; ``source`` is the lab's script.
     """
-    count = 0
-
-    def replace(match: re.Match[str], display: bool) -> str:
-        nonlocal count
-        tex = html_lib.unescape(match.group(1))
-        try:
-            out = katex.render(tex, display)
-        except ValueError as error:
-            raise _fail(where, source, tex, str(error)) from None
-        count += 1
-        if display:
-            return f'<div class="arithmatex" tabindex="0">{out}</div>'
-        return f'<span class="arithmatex">{out}</span>'
+    typeset = _Typesetter(katex, source, where)
 
     def text(part: str) -> str:
-        part = _DISPLAY_DOLLARS.sub(lambda m: replace(m, True), part)
-        return _INLINE_DOLLARS.sub(lambda m: replace(m, False), part)
+        part = _DISPLAY_DOLLARS.sub(lambda m: typeset(html_lib.unescape(m.group(1)), True), part)
+        return _INLINE_DOLLARS.sub(lambda m: typeset(html_lib.unescape(m.group(1)), False), part)
 
     pieces, last = [], 0
     for code in _NOT_TEXT.finditer(html):
         pieces += [text(html[last : code.start()]), code.group(0)]
         last = code.end()
     pieces.append(text(html[last:]))
-    return "".join(pieces), count
+    return "".join(pieces), typeset.count
 
 
 def stylesheet_link(href: str) -> str:
