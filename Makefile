@@ -61,7 +61,7 @@ test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=doc
 
 test-browser: $(STAMP) ## Build, then run only the browser, link and page-weight tests
 	$(BUILD)
-	TUNINGLAB_SITE_DIR=site $(BIN)/pytest tests/test_browser.py tests/test_links.py -p no:xdist -q
+	TUNINGLAB_SITE_DIR=site $(BIN)/pytest tests/site/test_browser.py tests/site/test_links.py -p no:xdist -q
 
 screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (light, dark), labs
 	$(BUILD)

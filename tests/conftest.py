@@ -28,7 +28,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-# --- browser tests (tests/test_browser.py) ---------------------------------------------
+# --- browser tests (tests/site/test_browser.py) ---------------------------------------------
 
 
 @pytest.fixture(scope="session")

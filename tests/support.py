@@ -131,3 +131,15 @@ SELF_CHECK = "\n## Check yourself\n\n" + "".join(
 def front_matter(path: Path) -> dict:
     """The parsed YAML front matter of a Markdown page."""
     return yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0])
+
+
+def load_mkdocs_config(text: str) -> dict:
+    """``mkdocs.yml`` text parsed as YAML, with its custom tags (``!ENV``,
+    ``!!python/name``) read as ``None``: enough for the nav and the plain settings."""
+    import yaml
+
+    class IgnoreTags(yaml.SafeLoader):
+        pass
+
+    IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load(text, Loader=IgnoreTags)

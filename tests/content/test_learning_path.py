@@ -12,21 +12,13 @@ import yaml
 from sitebuild.frontmatter import split_front_matter
 from sitebuild.guide_pages import body_of, learning_path_markdown, reading_minutes
 from sitebuild.hooks import IN_PROGRESS, nav_sections
-from tests.support import REPO
+from tests.support import REPO, load_mkdocs_config
 
 pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "docs/guides", "docs/index.md")
 
 
-class _IgnoreTags(yaml.SafeLoader):
-    """mkdocs.yml has tags (!ENV, !!python/name) that the nav does not need."""
-
-
-_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def nav() -> list:
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
-    return config["nav"]
+    return load_mkdocs_config((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
 
 
 def path_order() -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild.guide_pages import template_placeholders
-from tests.support import REPO, build, guide, make_project, run_pytest
+from tests.support import REPO, build, guide, load_mkdocs_config, make_project, run_pytest
 from tools.new_guide import SECTION, add_to_nav, main
 
 pytestmark = pytest.mark.depends_on("sitebuild", "tools", "mkdocs.yml", "overrides", "docs/assets")
@@ -58,12 +58,8 @@ def test_add_to_nav_needs_a_nav() -> None:
 
 
 def test_the_real_config_gains_the_section_inside_its_nav() -> None:
-    import yaml
-
-    from tests.test_learning_path import _IgnoreTags
-
     text = add_to_nav((REPO / "mkdocs.yml").read_text(encoding="utf-8"), "draft")
-    nav = yaml.load(text, Loader=_IgnoreTags)["nav"]
+    nav = load_mkdocs_config(text)["nav"]
     assert {"Guides in progress": ["guides/draft.md"]} in nav
 
 
