@@ -262,7 +262,7 @@ def on_page_content(html: str, page, config, files) -> str:
     typeset = maths.typeset_lab if is_lab else maths.typeset_guide
     try:
         html, count = typeset(
-            html, _katex, source.read_text(encoding="utf-8"), _rel(config, str(source))
+            html, _katex, lambda: source.read_text(encoding="utf-8"), _rel(config, str(source))
         )
     except maths.MathError as error:
         raise PluginError(str(error)) from None

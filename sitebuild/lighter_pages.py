@@ -27,14 +27,20 @@ _SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="
 _PX_PER = {b"pt": 4 / 3, b"px": 1.0, None: 1.0}
 
 
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of PNG data (from its header), or ``None`` if it is not a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", data[16:24])
+
+
 def image_size(path: Path) -> tuple[int, int] | None:
     """Width and height in CSS pixels of an SVG (from its root) or PNG file, else ``None``."""
     if not path.is_file():
         return None
     head = path.read_bytes()[:4096]
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        width, height = struct.unpack(">II", head[16:24])
-        return width, height
+    if size := png_size(head):
+        return size
     found = _SVG_SIZE.search(head)
     if found is None:
         return None

@@ -118,15 +118,15 @@ def line_of(source: str, tex: str) -> int:
 class _Typesetter:
     """Typesets the formulas of one page, counting them and naming a bad one's line."""
 
-    def __init__(self, katex: Katex, source: str, where: str) -> None:
-        self.katex, self.source, self.where = katex, source, where
+    def __init__(self, katex: Katex, read_source: Callable[[], str], where: str) -> None:
+        self.katex, self.read_source, self.where = katex, read_source, where
         self.count = 0
 
     def __call__(self, tex: str, display: bool) -> str:
         try:
             out = self.katex.render(tex, display)
         except ValueError as error:
-            where = f"{self.where}:{line_of(self.source, tex)}"
+            where = f"{self.where}:{line_of(self.read_source(), tex)}"
             raise MathError(f"{where}: cannot typeset ${tex.strip()}$: {error}") from None
         self.count += 1
         if display:  # display maths may scroll sideways: let the keyboard reach it
@@ -134,13 +134,16 @@ class _Typesetter:
         return f'<span class="arithmatex">{out}</span>'
 
 
-def typeset_guide(html: str, katex: Katex, source: str, where: str) -> tuple[str, int]:
+def typeset_guide(
+    html: str, katex: Katex, read_source: Callable[[], str], where: str
+) -> tuple[str, int]:
     """Replace arithmatex's formulas in a rendered Markdown page with KaTeX's HTML.
 
     Args:
         html: The page content, as Python-Markdown rendered it.
         katex: The renderer.
-        source: The Markdown source, to find a bad formula's line.
+        read_source: Reads the Markdown source, to find a bad formula's line (called
+            only then, so a page's source is not read twice on every build).
         where: The source's path, for messages.
 
     Returns:
@@ -149,7 +152,7 @@ def typeset_guide(html: str, katex: Katex, source: str, where: str) -> tuple[str
     Raises:
         MathError: A formula KaTeX cannot typeset.
     """
-    typeset = _Typesetter(katex, source, where)
+    typeset = _Typesetter(katex, read_source, where)
 
     def replace(match: re.Match[str]) -> str:
         tag, inner = match.group(1), html_lib.unescape(match.group(2))
@@ -160,12 +163,15 @@ def typeset_guide(html: str, katex: Katex, source: str, where: str) -> tuple[str
     return _ARITHMATEX.sub(replace, html), typeset.count
 
 
-def typeset_lab(html: str, katex: Katex, source: str, where: str) -> tuple[str, int]:
+def typeset_lab(
+    html: str, katex: Katex, read_source: Callable[[], str], where: str
+) -> tuple[str, int]:
     """Replace ``$...$`` and ``$$...$$`` in a lab page's text (not in code) with KaTeX's HTML.
 
-    Arguments, result and errors as for :func:`typeset_guide`; ``source`` is the lab's script.
+    Arguments, result and errors as for :func:`typeset_guide`; ``read_source`` reads the
+    lab's script.
     """
-    typeset = _Typesetter(katex, source, where)
+    typeset = _Typesetter(katex, read_source, where)
 
     def text(part: str) -> str:
         part = _DISPLAY_DOLLARS.sub(lambda m: typeset(html_lib.unescape(m.group(1)), True), part)

@@ -15,10 +15,10 @@ from __future__ import annotations
 import base64
 import html as html_lib
 import re
-import struct
 from pathlib import Path
 
 from sitebuild.frontmatter import Guide
+from sitebuild.lighter_pages import png_size
 
 _STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 _REQUIRE_RE = re.compile(r"<script[^>]*require[^>]*>\s*</script>", re.S)
@@ -47,12 +47,6 @@ def lean(html: str) -> str:
     return html.replace("<pre>", '<pre tabindex="0">')
 
 
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    return struct.unpack(">II", data[16:24])
-
-
 def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) -> str:
     """Write each inline figure next to ``page_file`` and link it, with its alt text.
 
@@ -74,7 +68,7 @@ def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) ->
         data = base64.b64decode(match.group("data"))
         name = f"figure-{number}.{match.group('kind')}"
         (page_file.parent / name).write_bytes(data)
-        size = _png_size(data)
+        size = png_size(data)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         pieces += [
             html[last : match.start()],

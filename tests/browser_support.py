@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 CHROMIUM = os.environ.get("TUNINGLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,6 +46,37 @@ def base_path(site: Path) -> str:
     paths = sorted((urlsplit(loc).path for loc in locations), key=len)
     path = paths[0] if paths else "/"
     return path if path.endswith("/") else path + "/"
+
+
+def target_file(site: Path, url_path: str) -> Path:
+    """The file a static host serves for a path of the site (directories: index.html)."""
+    target = site / unquote(url_path).lstrip("/")
+    if url_path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def page_url(site: Path, html_file: Path) -> str:
+    """The URL path of a page under the site root, as served: /guides/x/ or /404.html."""
+    rel = html_file.relative_to(site).as_posix()
+    return "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+
+
+def site_file(site: Path, html_file: Path, url: str) -> Path | None:
+    """The site file a link or ``src`` in ``html_file`` loads, or ``None`` when it is
+    another host's or outside the site's path (links from the root, as the 404 page's,
+    carry ``site_url``'s path, e.g. ``/tuning-lab/assets/...``)."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    path = urlsplit(urljoin(page_url(site, html_file), url)).path
+    if url.startswith("/"):
+        prefix = base_path(site)
+        if not (path + "/").startswith(prefix):
+            return None
+        path = "/" + path[len(prefix) :]
+    target = target_file(site, path)
+    return target if target.is_file() else None
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -241,8 +272,6 @@ def screenshots(site: Path, out: Path) -> list[Path]:
                 block_other_origins(context, server.origin)
                 page = context.new_page()
                 page.goto(server.url(path), wait_until="networkidle")
-                if page.locator(".arithmatex").count():
-                    page.wait_for_selector(".katex")
                 target = out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=False)
                 written.append(target)

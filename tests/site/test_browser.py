@@ -100,11 +100,7 @@ def visit(browser, server, path: str, dark_too: bool) -> Visit:
         recorder = Recorder(server.origin)
         recorder.attach(page)
         response = page.goto(server.url(path), wait_until="networkidle")
-        html = page.content()
-        if ".arithmatex" in html or 'class="arithmatex"' in html:
-            # attached, not visible: maths in a closed answer (flashcards) is rendered too
-            page.wait_for_selector(".katex", state="attached", timeout=10_000)
-            page.wait_for_load_state("networkidle")
+        html = page.content()  # maths arrives typeset: nothing to wait for
         # What the first screen loads; lazy images further down come when scrolled to.
         first_screen = list(recorder.responses)
         state = page.evaluate(PAGE_STATE_JS)  # loads every image, to check each one

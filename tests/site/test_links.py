@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.browser_support import base_path
+from tests.browser_support import base_path, page_url, target_file
 from tests.support import REPO, front_matter
 
 pytestmark = pytest.mark.depends_on("docs", "mkdocs.yml", site=True)
@@ -51,20 +51,6 @@ def parse(path: Path) -> _Collector:
     collector = _Collector()
     collector.feed(path.read_text(encoding="utf-8"))
     return collector
-
-
-def target_file(site: Path, url_path: str) -> Path:
-    """The file a static host serves for a path of the site (directories: index.html)."""
-    target = site / unquote(url_path).lstrip("/")
-    if url_path.endswith("/") or target.is_dir():
-        target = target / "index.html"
-    return target
-
-
-def page_url(site: Path, html_file: Path) -> str:
-    """The URL path of a page under the site root, as served: /guides/x/ or /404.html."""
-    rel = html_file.relative_to(site).as_posix()
-    return "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
 
 
 @pytest.fixture(scope="module")

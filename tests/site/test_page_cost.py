@@ -19,13 +19,12 @@ browser by ``tests/site/test_browser.py``; the Lighthouse scores by ``tests/ligh
 from __future__ import annotations
 
 import gzip
-import posixpath
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.browser_support import base_path
+from tests.browser_support import site_file
 
 pytestmark = pytest.mark.depends_on(
     "sitebuild", "mkdocs.yml", "overrides", "docs", "examples", site=True
@@ -42,26 +41,12 @@ def gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, 6))
 
 
-def local_file(site: Path, page: Path, url: str) -> Path | None:
-    """The site file a page-relative URL points to, or ``None`` for any other URL."""
-    if ":" in url or url.startswith("//"):
-        return None
-    if url.startswith("/"):  # 404.html links from the site root, e.g. /tuning-lab/assets/
-        prefix = base_path(site)
-        if not url.startswith(prefix):
-            return None
-        url, page = url[len(prefix) :], site / "index.html"
-    rel = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), url))
-    target = site / rel.split("?")[0].split("#")[0]
-    return target if target.is_file() else None
-
-
 def costs(site: Path, page: Path) -> dict[str, int]:
     """Render-blocking bytes, script bytes (both gzip) and element count of one page."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     blocking = 0
     for link in soup.select('link[rel="stylesheet"]'):
-        target = local_file(site, page, link.get("href", ""))
+        target = site_file(site, page, link.get("href", ""))
         assert target is not None, f"{page}: stylesheet {link.get('href')} is not in the site"
         blocking += gzip_size(target.read_bytes())
     scripts = 0
@@ -69,7 +54,7 @@ def costs(site: Path, page: Path) -> dict[str, int]:
         if script.get("type") == "application/json":
             continue  # Material's configuration: data, not code
         if script.get("src"):
-            target = local_file(site, page, script["src"])
+            target = site_file(site, page, script["src"])
             assert target is not None, f"{page}: script {script['src']} is not in the site"
             scripts += gzip_size(target.read_bytes())
         else:

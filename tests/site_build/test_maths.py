@@ -45,7 +45,7 @@ def test_a_formula_becomes_katex_html_with_mathml(katex) -> None:
         '<p>A <span class="arithmatex">\\(k &lt; n\\)</span> and</p>\n'
         '<div class="arithmatex">\\[\\sum_j w_j^2\\]</div>',
         katex,
-        "",
+        lambda: "",
         "x.md",
     )
     assert count == 2
@@ -62,7 +62,7 @@ def test_a_lab_formula_is_typeset_but_dollars_in_code_are_not(katex) -> None:
         "<pre>echo $HOME $PATH</pre><code>$x$</code>"
         "<p>$$R^2 = 1$$</p>",
         katex,
-        "",
+        lambda: "",
         "examples/x.py",
     )
     assert count == 2
@@ -76,7 +76,7 @@ def test_a_bad_formula_names_file_line_and_katex_message(katex, bad) -> None:
     source = "line one\n\nThe maths: $" + bad + "$ here.\n"
     html = f'<p>The maths: <span class="arithmatex">\\({bad}\\)</span> here.</p>'
     with pytest.raises(maths.MathError) as caught:
-        maths.typeset_guide(html, katex, source, "docs/guides/x.md")
+        maths.typeset_guide(html, katex, lambda: source, "docs/guides/x.md")
     message = str(caught.value)
     assert message.startswith(f"docs/guides/x.md:3: cannot typeset ${bad}$: KaTeX parse error")
 
