@@ -89,6 +89,13 @@ def table(rows: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def save(report: Path, text: str) -> None:
+    """Write a report under ``.cache/reports/`` and print it."""
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(text, encoding="utf-8")
+    print("\n" + text)
+
+
 def main(site: Path, lighthouse: str) -> int:
     """Audit every page type; print and save the table; 1 if a page misses a target."""
     server = serve(site, compress=True)
@@ -109,9 +116,7 @@ def main(site: Path, lighthouse: str) -> int:
         f"from 127.0.0.1. Targets: performance >= {TARGETS['performance']}, "
         f"accessibility >= {TARGETS['accessibility']}.\n\n{table(rows)}\n"
     )
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text, encoding="utf-8")
-    print("\n" + text)
+    save(REPORT, text)
     missed = [
         f"{kind}: {name} {row[name]:.2f} < {target}"
         for kind, row in rows.items()

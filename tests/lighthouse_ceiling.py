@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from tests.browser_support import serve
-from tests.lighthouse import audit
+from tests.lighthouse import audit, save, summary
 
 PAGES = {
     "guide with maths": "guides/parameters-vs-hyperparameters/",
@@ -80,40 +79,39 @@ VARIANTS: dict[str, list[Edit]] = {
 }
 
 
-def variant_site(site: Path, edits: list[Edit], into: Path) -> Path:
-    """A copy of ``site`` whose ``PAGES`` have had ``edits`` applied."""
-    shutil.copytree(site, into)
+def edit_pages(site: Path, copy: Path, edits: list[Edit]) -> None:
+    """Write ``site``'s ``PAGES`` into ``copy`` with ``edits`` applied."""
     for path in PAGES.values():
-        page = into / path / "index.html"
-        html = page.read_text(encoding="utf-8")
+        html = (site / path / "index.html").read_text(encoding="utf-8")
         for edit in edits:
             html = edit(html)
-        page.write_text(html, encoding="utf-8")
-    return into
+        (copy / path / "index.html").write_text(html, encoding="utf-8")
 
 
 def measure(site: Path, lighthouse: str, tmp: Path) -> list[str]:
     """One table row per page and variant: median, range of performance and TBT."""
+    copy = tmp / "site"
+    shutil.copytree(site, copy)
+    server = serve(copy, compress=True)
     rows = []
-    for name, edits in VARIANTS.items():
-        copy = variant_site(site, edits, tmp / f"site-{len(rows)}")
-        server = serve(copy, compress=True)
-        try:
+    try:
+        for name, edits in VARIANTS.items():
+            edit_pages(site, copy, edits)
             for kind, path in PAGES.items():
                 reports = [
                     audit(lighthouse, server.url(path), tmp / f"run-{run}.json")
                     for run in range(RUNS)
                 ]
                 scores = [r["categories"]["performance"]["score"] for r in reports]
-                tbt = [r["audits"]["total-blocking-time"]["numericValue"] for r in reports]
+                medians = summary(reports)
                 rows.append(
-                    f"| {kind} | {name} | {statistics.median(scores):.2f} | "
-                    f"{min(scores):.2f}–{max(scores):.2f} | {statistics.median(tbt):.0f} ms |"
+                    f"| {kind} | {name} | {medians['performance']:.2f} | "
+                    f"{min(scores):.2f}–{max(scores):.2f} | "
+                    f"{medians['total-blocking-time']:.0f} ms |"
                 )
                 print(rows[-1], flush=True)
-        finally:
-            server.stop()
-        shutil.rmtree(copy)
+    finally:
+        server.stop()
     return rows
 
 
@@ -121,16 +119,14 @@ def main(site: Path, lighthouse: str) -> int:
     """Audit every page and variant; print and save the table."""
     with tempfile.TemporaryDirectory() as tmp:
         rows = measure(site, lighthouse, Path(tmp))
-    text = (
+    save(
+        REPORT,
         f"Lighthouse performance, {RUNS} runs per row, default mobile settings, gzip, "
         "127.0.0.1; features taken out of copies of the built pages.\n\n"
         "| page | variant | median | range | median TBT |\n|---|---|---|---|---|\n"
         + "\n".join(rows)
-        + "\n"
+        + "\n",
     )
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text, encoding="utf-8")
-    print("\n" + text)
     return 0
 
 
