@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint format update-outputs new-guide benchmark bench-scale lock clean
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint format dist update-outputs new-guide benchmark bench-scale lock clean
 LINTED := src tests sitebuild tools conftest.py
 BUILD := $(BIN)/mkdocs build --strict
 LIGHTHOUSE_VERSION := 12.8.2
@@ -92,9 +92,11 @@ bench-scale: $(STAMP) ## Time shared Optuna studies (SQLite, PostgreSQL; 1 and 2
 	  $(BIN)/python -m tuninglab.scale; \
 	fi
 
-lint: $(STAMP) ## Check style with ruff
+lint: $(STAMP) ## Check style with ruff, and the GitHub workflows with actionlint and zizmor
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet $(LINTED)
+	$(BIN)/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github/workflows/
 
 format: $(STAMP) ## Fix style with ruff
 	$(BIN)/ruff check --fix .
@@ -109,8 +111,11 @@ new-guide: $(STAMP) ## Start a guide from the template: make new-guide NAME=my-s
 lock: ## Re-resolve requirements.in into requirements.lock (needs the network)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet -r requirements.in
-	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^tuninglab'; } > requirements.lock.new
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --all --exclude-editable | grep -v -e '^tuninglab' -e '^pip=='; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
+dist: $(STAMP) ## Build the tuninglab wheel and sdist into dist/ (what a release publishes)
+	rm -rf dist && $(BIN)/python -m build --no-isolation --outdir dist .
+
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site .cache .pytest_cache .ruff_cache
+	rm -rf site dist .cache .pytest_cache .ruff_cache
