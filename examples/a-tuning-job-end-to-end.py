@@ -24,6 +24,13 @@
 # and [Loss functions and metrics](../guides/loss-functions-and-metrics.md). The budget
 # is kept small (30 trials, 5 folds) so that the notebook, nested cross-validation
 # included, runs in under a minute on two cores.
+#
+# To run it yourself you need Python 3.11 or newer, these libraries, and Jupyter to
+# open the notebook (the script runs with plain `python` too):
+#
+# ```console
+# $ pip install scikit-learn numpy optuna pandas matplotlib jupyterlab
+# ```
 
 # %%
 import warnings

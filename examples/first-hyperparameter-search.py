@@ -23,6 +23,13 @@
 # searches use 900 of the 1,797 digit images, three folds, at most 30
 # [epochs](../glossary.md#epoch) (passes over the training data) per network and 20
 # trials per search. A real search would use more of each.
+#
+# To run it yourself you need Python 3.11 or newer, these libraries, and Jupyter to
+# open the notebook (the script runs with plain `python` too):
+#
+# ```console
+# $ pip install scikit-learn numpy scipy optuna pandas matplotlib jupyterlab
+# ```
 
 # %%
 import warnings

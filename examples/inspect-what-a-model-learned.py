@@ -21,6 +21,13 @@
 # and the section on coefficients in [the parameter
 # catalogue](../guides/parameter-catalogue.md#coefficients-of-linear-and-logistic-regression).
 # The whole notebook runs in well under a minute.
+#
+# To run it yourself you need Python 3.11 or newer, these libraries, and Jupyter to
+# open the notebook (the script runs with plain `python` too):
+#
+# ```console
+# $ pip install scikit-learn numpy pandas matplotlib jupyterlab
+# ```
 
 # %%
 import matplotlib.pyplot as plt

@@ -25,6 +25,13 @@
 # [learning rate](../guides/hyperparameter-catalogue.md#learning-rate) in the
 # hyperparameter catalogue. The experiment trains about 130 small networks; it is
 # sized to finish within a minute on two cores.
+#
+# To run it yourself you need Python 3.11 or newer, these libraries, and Jupyter to
+# open the notebook (the script runs with plain `python` too):
+#
+# ```console
+# $ pip install scikit-learn numpy pandas matplotlib jupyterlab
+# ```
 
 # %%
 import warnings

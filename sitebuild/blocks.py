@@ -2,7 +2,7 @@
 
 A page's ```` ```python ```` blocks are parsed with their expected output, the blocks
 that continue them (``<!--pytest-codeblocks:cont-->``) and their markers. The tests
-(``tests/plugins/markdown_blocks.py``) and the figure step of the build
+(``tests/harness/markdown_blocks.py``) and the figure step of the build
 (``sitebuild/figures.py``) both run a block through :func:`run_block`, so a block
 behaves, and fails, the same way in both places:
 
@@ -123,6 +123,11 @@ def _fences(lines: list[str], where: str) -> Iterator[Fence]:
         index = end + 1
 
 
+def fences(text: str, where: str) -> list[Fence]:
+    """Every fenced block of a Markdown text, in order (raises on an unclosed fence)."""
+    return list(_fences(text.splitlines(keepends=True), where))
+
+
 def silent_fences(path: Path, where: str | None = None) -> list[str]:
     """Fences that look like Python to a reader but would never be run, as messages."""
     where = where or str(path)
@@ -143,8 +148,13 @@ def parse(path: Path, where: str | None = None) -> list[Block]:
     ``<!--pytest-codeblocks:expected-output-->`` (and ``-ignore-whitespace``) and
     ``<!--pytest.mark.NAME(...)-->``; ``pytest.mark.timeout(N)`` sets the time limit.
     """
+    return parse_text(path.read_text(encoding="utf-8"), path, where)
+
+
+def parse_text(text: str, path: Path, where: str | None = None) -> list[Block]:
+    """:func:`parse` for a text already read (``path`` is where its blocks come from)."""
     where = where or str(path)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = text.splitlines(keepends=True)
     if lines and lines[0].strip() == "<!--pytest-codeblocks:skipfile-->":
         return []
     fences = {fence.line: fence for fence in _fences(lines, where)}

@@ -30,8 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitebuild import (  # noqa: E402
     blocks,
+    downloads,
     figures,
     guide_pages,
+    install_lines,
     labs,
     lighter_pages,
     links,
@@ -84,22 +86,37 @@ def on_files(files: Files, config) -> Files:
     placeholders = guide_pages.template_placeholders(template)
     decks: dict[str, list[self_check.Card]] = {}
     minutes: dict[str, int] = {}
+    package = install_lines.read_package()  # the repository's, whichever site is built
     for page in files.documentation_pages():
         rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
         problems += [str(p) for p in guide_pages.missing_alt_text(rel, text)]
         problems += blocks.silent_fences(Path(page.abs_src_path), rel)
+        try:
+            page_blocks = blocks.parse_text(text, Path(page.abs_src_path), rel)
+        except blocks.BlockError as error:
+            problems.append(str(error))
+        else:
+            problems += [str(p) for p in install_lines.check(rel, text, page_blocks, package)]
         if page.src_uri.startswith(GUIDES_DIR):
             problems += [str(p) for p in guide_pages.placeholders_left(rel, text, placeholders)]
             slug = Path(page.src_uri).stem
             decks[slug], found = self_check.parse(rel, text)
             problems += [str(p) for p in found]
             minutes[slug] = guide_pages.reading_minutes(guide_pages.body_of(text))
+    for path in lab_scripts:
+        text = path.read_text(encoding="utf-8")
+        uncommented = install_lines.uncommented(text)
+        found = install_lines.check(
+            _rel(config, str(path)), uncommented, install_lines.lab_blocks(path, text), package
+        )
+        problems += [str(p) for p in found]
     if problems:
         raise PluginError("\n".join(problems))
     _add_flashcards(files, config, guides, decks)
 
     _state["guides"] = guides
+    _state["package"] = package
     _state["minutes"] = minutes
     _state["verified"] = guide_pages.versions_line()
     _add_figures(files, config)
@@ -140,19 +157,26 @@ def _add_labs(files: Files, config, scripts: list[Path]) -> None:
     except labs.LabError as error:
         raise PluginError(str(error)) from None
     _state["labs"] = built
+    package: install_lines.Package = _state["package"]  # type: ignore[assignment]
     for slug, lab in built.items():
-        page_root = lab.page.parent.parent
+        page, notebook, script = downloads.publish_lab(
+            lab.page,
+            lab.page.parent.parent.parent / "published",
+            slug,
+            lambda text: install_lines.rewrite(text, package, config.site_url),
+            config.site_url,
+        )
         files.append(
             File(
                 f"labs/{slug}.ipynb",
-                src_dir=str(page_root),
+                src_dir=str(page.parent.parent),
                 dest_dir=config.site_dir,
                 use_directory_urls=config.use_directory_urls,
             )
         )
         for uri, source in (
-            (f"labs/{slug}/{slug}.ipynb", lab.notebook),
-            (f"labs/{slug}/{slug}.py", lab.script),
+            (f"labs/{slug}/{slug}.ipynb", notebook),
+            (f"labs/{slug}/{slug}.py", script),
         ):
             files.append(File.generated(config, uri, abs_src_path=str(source)))
 
@@ -236,6 +260,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     """
     guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
     minutes_by_slug: dict[str, int] = _state["minutes"]  # type: ignore[assignment]
+    package: install_lines.Package = _state["package"]  # type: ignore[assignment]
+    markdown = install_lines.rewrite(markdown, package, config.site_url)
     if page.file.src_uri == "index.md" and guide_pages.PATH_MARKER in markdown:
         path = guide_pages.learning_path_markdown(nav_sections(config.nav), guides, minutes_by_slug)
         return markdown.replace(guide_pages.PATH_MARKER, path)
@@ -308,8 +334,16 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
 
 
 def on_post_build(config) -> None:
-    """Cut the published KaTeX fonts down to the characters the site's maths uses."""
+    """Publish the package's wheel; cut the KaTeX fonts down to the characters in use."""
     _katex.close()
+    package: install_lines.Package = _state["package"]  # type: ignore[assignment]
+    wheels = downloads.REPO / ".cache" / "wheel"
+    try:
+        downloads.build_wheel(
+            Path(config.site_dir) / install_lines.DOWNLOADS, wheels, package.wheel
+        )
+    except downloads.DownloadError as error:
+        raise PluginError(str(error)) from None
     folder = Path(config.site_dir) / maths.FONTS
     if folder.is_dir() and _katex.characters:
         maths.subset_fonts(folder, _katex.characters)

@@ -22,6 +22,8 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 BUILD_TIMEOUT = 240
 """Seconds a throwaway build may take before the test fails (a hang fails by name)."""
 PYTEST_TIMEOUT = 180
+INSTALL_MATPLOTLIB = "\nYou need:\n\n```console\n$ pip install matplotlib\n```\n"
+"""An install line for a test guide whose code imports matplotlib (the build requires one)."""
 
 
 def build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -25,6 +25,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.util import find_spec
 from typing import Any
 
 import optuna
@@ -69,6 +70,12 @@ def open_storage(url: str) -> RDBStorage:
         raise TuneError(
             f"--storage {redact(url)!r} is not a database URL; use sqlite:///FILE.db or "
             "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+        )
+    driver = url.split("://", 1)[0].partition("+")[2]
+    if scheme == "postgresql" and driver in {"", "psycopg"} and not find_spec("psycopg"):
+        raise TuneError(
+            f"--storage {redact(url)!r} needs the PostgreSQL driver psycopg, which is not "
+            'installed: pip install "tuninglab[postgres]"'
         )
     engine_kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if scheme == "sqlite":

@@ -202,3 +202,10 @@ def test_a_wrong_password_gets_one_line(tmp_path: Path) -> None:
 def test_redact_hides_the_password() -> None:
     assert tune.redact("postgresql://u:pw@h:1/d") == "postgresql://u:***@h:1/d"
     assert tune.redact("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_postgresql_without_its_driver_names_the_extra(monkeypatch) -> None:
+    monkeypatch.setattr(tune, "find_spec", lambda name: None)
+    with pytest.raises(tune.TuneError, match=r'pip install "tuninglab\[postgres\]"') as caught:
+        tune.open_storage("postgresql://someone:secret@127.0.0.1:9/db")
+    assert "secret" not in str(caught.value)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, build, guide, make_project, run_pytest
+from tests.support import INSTALL_MATPLOTLIB, REPO, build, guide, make_project, run_pytest
 
 pytestmark = pytest.mark.depends_on("sitebuild", "tools", "mkdocs.yml", "overrides", "docs/assets")
 
@@ -143,7 +143,7 @@ def test_a_figure_block_over_its_time_limit_fails_the_build(tmp_path: Path) -> N
     body = (
         "<!--pytest.mark.timeout(1)-->\n\n```python\nimport time\n\n"
         "import matplotlib.pyplot as plt\n\ntime.sleep(30)\n"
-        'plt.figure().savefig("f.svg")\n```\n\n![A figure.](f.svg)\n'
+        'plt.figure().savefig("f.svg")\n```\n\n![A figure.](f.svg)\n' + INSTALL_MATPLOTLIB
     )
     out = build_guides(tmp_path, {"a": guide(body=body)})
     assert "docs/guides/a.md:16: block ran over 1 s" in out
@@ -153,7 +153,7 @@ def test_a_figure_block_cannot_reach_the_network(tmp_path: Path) -> None:
     body = (
         "```python\nimport urllib.request\n\nimport matplotlib.pyplot as plt\n\n"
         'urllib.request.urlopen("http://127.0.0.1:9/")\n'
-        'plt.figure().savefig("f.svg")\n```\n\n![A figure.](f.svg)\n'
+        'plt.figure().savefig("f.svg")\n```\n\n![A figure.](f.svg)\n' + INSTALL_MATPLOTLIB
     )
     out = build_guides(tmp_path, {"a": guide(body=body)})
     assert "docs/guides/a.md:14: code block tried to use the network" in out

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild.frontmatter import FrontMatterError, load_guides
-from tests.support import build, guide, make_project
+from tests.support import INSTALL_MATPLOTLIB, build, guide, make_project
 
 pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "overrides", "docs/assets")
 
@@ -117,6 +117,7 @@ def test_build_fails_on_broken_link(tmp_path: Path) -> None:
 
 def test_build_fails_on_a_failing_figure_block(tmp_path: Path) -> None:
     body = "```python\nimport matplotlib.pyplot as plt\n1 / 0\nplt.savefig('x.svg')\n```\n"
+    body += INSTALL_MATPLOTLIB
     config = make_project(tmp_path, {"a": guide(body=body)})
     result = build(config, tmp_path / "site")
     assert result.returncode != 0

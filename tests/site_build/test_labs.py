@@ -23,7 +23,8 @@ def lab(body: str, header: str = "difficulty: beginner") -> str:
     return (
         "# ---\n# title: A lab\n# description: A lab made by a test.\n"
         f"# {header}\n# tags: [lab]\n# related: [a]\n# minutes: 5\n# ---\n\n"
-        "# %% [markdown]\n# # A lab\n#\n# Some words.\n\n" + body
+        "# %% [markdown]\n# # A lab\n#\n# Some words.\n#\n"
+        "# ```console\n# $ pip install matplotlib\n# ```\n\n" + body
     )
 
 
@@ -35,14 +36,14 @@ def build_lab(tmp_path: Path, text: str):
 def test_a_lab_that_raises_fails_the_build_with_its_name_and_line(tmp_path: Path) -> None:
     result = build_lab(tmp_path, lab("# %%\nx = 1\n\n# %%\ny = 2\nprint(y / 0)\n"))
     assert result.returncode != 0
-    assert "examples/my-lab.py:20: lab cell raised ZeroDivisionError" in result.stderr
+    assert "examples/my-lab.py:24: lab cell raised ZeroDivisionError" in result.stderr
 
 
 def test_a_lab_that_reaches_the_network_fails_the_build(tmp_path: Path) -> None:
     body = '# %%\nimport urllib.request\n\nurllib.request.urlopen("http://127.0.0.1:9/")\n'
     result = build_lab(tmp_path, lab(body))
     assert result.returncode != 0
-    assert "examples/my-lab.py:18: lab cell raised RuntimeError: labs run offline" in result.stderr
+    assert "examples/my-lab.py:22: lab cell raised RuntimeError: labs run offline" in result.stderr
 
 
 def test_a_lab_header_is_checked_like_front_matter(tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ def test_a_lab_header_is_checked_like_front_matter(tmp_path: Path) -> None:
 def test_a_figure_cell_needs_alt_text(tmp_path: Path) -> None:
     body = "# %%\nimport matplotlib.pyplot as plt\n\nplt.plot([1, 2])\nplt.show()\n"
     result = build_lab(tmp_path, lab(body))
-    assert "examples/my-lab.py:16: this cell draws a figure; open it with a line" in result.stderr
+    assert "examples/my-lab.py:20: this cell draws a figure; open it with a line" in result.stderr
 
 
 def test_a_lab_builds_with_its_downloads_and_related_guide(tmp_path: Path) -> None:
@@ -83,11 +84,18 @@ def test_cell_lines_and_alts_follow_the_script() -> None:
 @pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
 def test_both_downloads_are_the_lab(built_site: Path, path: Path) -> None:
     folder = built_site / "labs" / path.stem
-    assert (folder / f"{path.stem}.py").read_bytes() == path.read_bytes()
+    script = (folder / f"{path.stem}.py").read_text(encoding="utf-8")
+    assert not script.startswith("# ---\n# title:"), "the build's YAML header is not for readers"
     notebook = nbformat.read(folder / f"{path.stem}.ipynb", as_version=4)
     source = jupytext.read(path)
     code = [c.source for c in notebook.cells if c.cell_type == "code"]
     assert code == [c.source for c in source.cells if c.cell_type == "code"]
+    assert code == [
+        c.source for c in jupytext.reads(script, fmt="py:percent").cells if c.cell_type == "code"
+    ]
+    for text in (script, json.dumps(notebook)):
+        assert "](../" not in text, "a download's links must point at the hosted site"
+        assert '"scikit-learn>=' in text.replace('\\"', '"'), "the install line, with floors"
     executed = [c for c in notebook.cells if c.cell_type == "code"]
     assert [c.execution_count for c in executed] == list(range(1, len(executed) + 1))
     assert any(c.outputs for c in executed), "the download should be the executed notebook"
