@@ -11,7 +11,7 @@ The build turns that line into the one a reader copies:
   ``requirements.lock`` (``"scikit-learn>=1.9.1"``);
 * ``tuninglab`` becomes the wheel published with this build of the site, from the same
   commit (``"tuninglab[postgres] @ https://.../downloads/tuninglab-0.1.0-py3-none-any.whl"``);
-* a line above it says which Python the package needs.
+* a comment at its end says which Python the package needs.
 
 :func:`check` makes sure the line covers the page: every third-party module that the
 page's runnable blocks import, or run with ``python -m``, belongs to a named library.
@@ -121,9 +121,11 @@ def install_lines(text: str) -> list[InstallLine]:
 
 
 def render(line: InstallLine, package: Package, site_url: str) -> str:
-    """The lines a reader copies, for one install line (no trailing newline).
+    """The line a reader copies, for one install line (no trailing newline).
 
-    The first install line of a block gets a line above it naming the Python it needs.
+    The first install line of a block ends with a comment naming the Python it needs (a
+    comment on a line of its own would read as a root prompt, and be copied without
+    its ``#``).
     """
     words = []
     for name, extras in line.names:
@@ -134,8 +136,11 @@ def render(line: InstallLine, package: Package, site_url: str) -> str:
             words.append(f'"{name}{extras}>={package.locked[key]}"')
         else:
             words.append(name + extras)
-    python = f"{line.indent}# Python {package.python} or newer\n" if line.first_in_fence else ""
-    return f"{python}{line.indent}$ pip install {' '.join(words)}{line.comment}"
+    comment = line.comment
+    if line.first_in_fence:
+        needs = f"Python {package.python} or newer"
+        comment = f"{comment}; {needs}" if comment else f"   # {needs}"
+    return f"{line.indent}$ pip install {' '.join(words)}{comment}"
 
 
 def rewrite(text: str, package: Package, site_url: str) -> str:

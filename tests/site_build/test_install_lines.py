@@ -28,11 +28,18 @@ def test_the_line_gets_floors_the_wheel_and_the_python() -> None:
     text = page("scikit-learn numpy tuninglab[postgres]", "import sklearn")
     shown = install_lines.rewrite(text, PACKAGE, SITE)
     assert (
-        "# Python 3.11 or newer\n"
         '$ pip install "scikit-learn>=1.9.1" "numpy>=2.4.6" '
-        '"tuninglab[postgres] @ https://example.org/lab/downloads/tuninglab-0.1.0-py3-none-any.whl"\n'
+        '"tuninglab[postgres] @ https://example.org/lab/downloads/tuninglab-0.1.0-py3-none-any.whl"'
+        "   # Python 3.11 or newer\n"
     ) in shown
-    assert shown.count("\n") == text.count("\n") + 1
+    assert shown.count("\n") == text.count("\n")
+
+
+def test_only_the_first_line_of_a_block_names_the_python() -> None:
+    text = "```console\n$ pip install numpy\n$ pip install tuninglab   # if you like\n```\n"
+    shown = install_lines.rewrite(text, PACKAGE, SITE).splitlines()
+    assert shown[1] == '$ pip install "numpy>=2.4.6"   # Python 3.11 or newer'
+    assert shown[2].endswith('-py3-none-any.whl"   # if you like')
 
 
 def test_a_page_whose_line_covers_its_imports_passes() -> None:

@@ -1,0 +1,246 @@
+"""The reader's path, end to end: install from the served site, then run every page.
+
+The built site is served on 127.0.0.1. A fresh virtual environment runs each install
+line exactly as the pages print it, with only the site's host swapped for the local
+server (so the wheel comes from the site's own ``downloads/``). Then:
+
+* every guide's blocks run **in page order, in one working folder**, once as separate
+  ``python`` (or shell) runs and once in one interpreter, as a notebook would; each
+  printed output must be the one the page shows;
+* every lab is downloaded from the served site, as ``.ipynb`` (run by nbclient in a new
+  kernel of that environment) and as ``.py`` (run by that environment's ``python``).
+
+pip installs the locked versions (``PIP_CONSTRAINT=requirements.lock``): the floors on
+the page equal them, and the pages' outputs were recorded with them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fcntl
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sitebuild import blocks
+from tests.support import REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.depends_on("docs", "examples", "tests", site=True)]
+GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
+PAGES = [*GUIDES, REPO / "docs" / "troubleshooting.md"]
+LABS = sorted(p for p in (REPO / "examples").glob("*.py") if not p.name.startswith("_"))
+DRIVER = Path(__file__).with_name("run_in_one_interpreter.py")
+PAGE_TIMEOUT = 900
+_PRE_RE = re.compile(r"<pre\b.*?</pre>", re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def site_url(site: Path) -> str:
+    """The address the site was built for (its sitemap's first page)."""
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    return re.search(r"<loc>(.*?)</loc>", sitemap).group(1)
+
+
+def printed_install_lines(site: Path) -> list[str]:
+    """Every ``pip install`` command the built pages print, as a reader copies it.
+
+    Material's copy button leaves out the ``$`` prompt; a trailing comment stays, as in
+    a shell.
+    """
+    found: set[str] = set()
+    for page in site.rglob("index.html"):
+        for pre in _PRE_RE.findall(page.read_text(encoding="utf-8")):
+            for line in html.unescape(_TAG_RE.sub("", pre)).splitlines():
+                if line.startswith("$ pip install "):
+                    found.add(line.removeprefix("$ ").strip())
+    return sorted(found)
+
+
+def reader_env(venv: Path, workdir: Path) -> dict[str, str]:
+    """The environment a reader's shell would give the copied code, with one BLAS thread."""
+    keep = {k: v for k, v in os.environ.items() if k in {"LANG", "LC_ALL", "TERM"}}
+    return {
+        **keep,
+        "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "VIRTUAL_ENV": str(venv),
+        "HOME": str(workdir),
+        "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+        **{k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_") and k not in keep},
+    }
+
+
+@pytest.fixture(scope="session")
+def reader_venv(built_site: Path, site_server, request) -> Path:
+    """A virtual environment made only by running the pages' install lines.
+
+    Made afresh for each test run, and shared by its workers (under a lock file).
+    """
+    served = f"{site_server.origin}{site_server.prefix}"
+    printed = printed_install_lines(built_site)
+    assert any("tuninglab" in c and "/downloads/" in c for c in printed), printed
+    run_id = getattr(request.config, "workerinput", {}).get("testrunuid", str(os.getpid()))
+    key = hashlib.sha256("\n".join([run_id, *printed]).encode()).hexdigest()[:12]
+    root = REPO / ".cache" / "reader-venv"
+    root.mkdir(parents=True, exist_ok=True)
+    venv = root / key
+    with (root / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / "ready").is_file():
+            for stale in root.iterdir():  # an earlier run's
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            env = reader_env(venv, venv) | {"PIP_CONSTRAINT": str(REPO / "requirements.lock")}
+            env |= {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_QUIET": "1"}
+            for command in printed:
+                command = command.replace(site_url(built_site), served)
+                done = subprocess.run(
+                    ["bash", "-c", command], env=env, capture_output=True, text=True, timeout=900
+                )
+                assert done.returncode == 0, f"{command}\n{done.stderr[-3000:]}"
+            (venv / "ready").write_text("\n".join(printed) + "\n", encoding="utf-8")
+    return venv
+
+
+def shown(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
+
+
+def mismatch(where: str, block: blocks.Block, output: str, how: str) -> str | None:
+    if blocks.outputs_match(block, output):
+        return None
+    diff = "".join(
+        difflib.unified_diff(
+            (block.expected or "").splitlines(keepends=True),
+            output.splitlines(keepends=True),
+            "on the page",
+            how,
+        )
+    )
+    return f"{where}:{block.expected_line}: run in page order ({how}), it prints\n{diff}"
+
+
+def run_separately(page_blocks, where: str, venv: Path, workdir: Path) -> list[str]:
+    """Each block as its own ``python`` or shell run, one after another, in one folder."""
+    problems = []
+    env = reader_env(venv, workdir)
+    for number, block in enumerate(page_blocks, start=1):
+        if block.syntax == "python":
+            script = workdir.parent / f"block-{number}.py"
+            script.write_text(block.code, encoding="utf-8")
+            command = [str(venv / "bin" / "python"), str(script)]
+        else:
+            shell = "/bin/bash" if block.syntax == "bash" else "/bin/sh"
+            command = [shell, "-e", "-c", block.code]
+        done = subprocess.run(
+            command, cwd=workdir, env=env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
+        )
+        if done.returncode:
+            problems.append(
+                f"{where}:{block.line}: run in page order (separate runs), the block fails:\n"
+                f"{done.stderr[-2000:]}"
+            )
+        elif found := mismatch(where, block, done.stdout, "separate runs"):
+            problems.append(found)
+    return problems
+
+
+def run_in_one_interpreter(page_blocks, where: str, venv: Path, workdir: Path) -> list[str]:
+    """All blocks in one interpreter, in page order, in one folder (as a notebook)."""
+    spec = [
+        {"syntax": b.syntax, "segments": [[s.line, s.code] for s in b.segments]}
+        for b in page_blocks
+    ]
+    page = workdir.parent / "blocks.json"
+    page.write_text(json.dumps(spec), encoding="utf-8")
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), str(DRIVER), str(page)],
+        cwd=workdir,
+        env=reader_env(venv, workdir),
+        capture_output=True,
+        text=True,
+        timeout=PAGE_TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    problems = []
+    for block, result in zip(page_blocks, json.loads(done.stdout), strict=True):
+        if result["error"]:
+            problems.append(
+                f"{where}:{block.line}: run in page order (one interpreter), the block "
+                f"fails:\n{result['error']}"
+            )
+        elif found := mismatch(where, block, result["output"], "one interpreter"):
+            problems.append(found)
+    return problems
+
+
+def test_the_pages_print_an_install_line_with_the_sites_wheel(built_site: Path) -> None:
+    lines = printed_install_lines(built_site)
+    url = site_url(built_site)
+    assert any(f"tuninglab[postgres] @ {url}downloads/tuninglab-" in line for line in lines)
+    assert all('"scikit-learn>=' in line for line in lines if "scikit-learn" in line)
+
+
+@pytest.mark.parametrize("mode", ["separate runs", "one interpreter"])
+@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
+def test_a_page_runs_in_page_order_in_one_folder(
+    path: Path, mode: str, reader_venv: Path, tmp_path: Path
+) -> None:
+    where = shown(path)
+    page_blocks = blocks.parse(path, where)
+    if not page_blocks:
+        pytest.skip(f"{where} has no runnable blocks")
+    workdir = tmp_path / "reader"
+    workdir.mkdir()
+    run = run_separately if mode == "separate runs" else run_in_one_interpreter
+    problems = run(page_blocks, where, reader_venv, workdir)
+    assert not problems, "\n\n".join(problems)
+
+
+def download(site_server, path: str, dest: Path) -> Path:
+    url = f"{site_server.origin}{site_server.prefix}{path}"
+    with urllib.request.urlopen(url, timeout=30) as response:  # the local server only
+        dest.write_bytes(response.read())
+    return dest
+
+
+@pytest.mark.parametrize("kind", ["ipynb", "py"])
+@pytest.mark.parametrize("lab", LABS, ids=[p.stem for p in LABS])
+def test_a_lab_runs_as_downloaded(
+    lab: Path, kind: str, site_server, reader_venv: Path, tmp_path: Path
+) -> None:
+    slug = lab.stem
+    workdir = tmp_path / "reader"
+    workdir.mkdir()
+    file = download(site_server, f"labs/{slug}/{slug}.{kind}", workdir / f"{slug}.{kind}")
+    python = str(reader_venv / "bin" / "python")
+    if kind == "py":
+        command = [python, file.name]
+    else:
+        runner = (
+            "import sys, nbformat, nbclient\n"
+            "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+            "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3',"
+            " resources={'metadata': {'path': '.'}}).execute()\n"
+        )
+        command = [python, "-c", runner, file.name]
+    env = reader_env(reader_venv, workdir)
+    if kind == "ipynb":
+        env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    done = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
+    )
+    assert done.returncode == 0, f"{slug}.{kind} as downloaded:\n{done.stderr[-3000:]}"
