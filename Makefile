@@ -56,8 +56,11 @@ test-shuffled: $(STAMP) ## Build, then run the whole suite three times in random
 	$(BUILD)
 	for run in 1 2 3; do $(PYTEST_ALL) --no-result-cache -p randomly --randomly-dont-reset-seed -q || exit 1; done
 
-test-fast: $(STAMP) ## Run the tests of one file or folder: make test-fast T=docs/guides/x.md
-	$(BIN)/pytest $(or $(T),docs tests) -x -p no:xdist
+test-fast: $(STAMP) ## Check one page or lab and run all its blocks: make test-fast T=docs/guides/x.md (or T=examples/x.py)
+	@case "$(T)" in \
+	  examples/*.py) $(BIN)/python -m sitebuild.labs --check $(T) ;; \
+	  *) $(BIN)/pytest $(or $(T),docs tests) -p no:xdist --no-result-cache ;; \
+	esac
 
 test-browser: $(STAMP) ## Build, then run only the browser, link and page-weight tests
 	$(BUILD)

@@ -128,17 +128,26 @@ def fences(text: str, where: str) -> list[Fence]:
     return list(_fences(text.splitlines(keepends=True), where))
 
 
-def silent_fences(path: Path, where: str | None = None) -> list[str]:
-    """Fences that look like Python to a reader but would never be run, as messages."""
-    where = where or str(path)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+def silent_fence_findings(text: str, where: str) -> list:
+    """Fences that look like Python to a reader but would never be run, as findings."""
+    from sitebuild.frontmatter import Finding
+
     return [
-        f"{where}:{fence.line}: fence ```{fence.info} is never run by the tests; write "
-        "```python exactly (no title= or other options), or ```console for a shell "
-        "session that must not run"
-        for fence in _fences(lines, where)
+        Finding(
+            where,
+            fence.line,
+            f"fence ```{fence.info} is never run by the tests; write ```python exactly (no "
+            "title= or other options), or ```console for a shell session that must not run",
+        )
+        for fence in fences(text, where)
         if _PYTHONISH_RE.match(fence.info) and fence.info != "python"
     ]
+
+
+def silent_fences(path: Path, where: str | None = None) -> list[str]:
+    """:func:`silent_fence_findings` of a file, as messages."""
+    where = where or str(path)
+    return [str(f) for f in silent_fence_findings(path.read_text(encoding="utf-8"), where)]
 
 
 def parse(path: Path, where: str | None = None) -> list[Block]:
@@ -284,8 +293,8 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def _ring(_signum, _frame):
-        raise BlockTimeout
+    def _ring(signum, _frame):
+        raise BlockTimeout("CPU" if signum == signal.SIGPROF else "wall")
 
     previous = {sig: signal.signal(sig, _ring) for sig in (signal.SIGPROF, signal.SIGALRM)}
     signal.setitimer(signal.ITIMER_PROF, seconds)
@@ -401,7 +410,8 @@ def run_block(
                     source = "\n" * segment.line + segment.code
                     exec(compile(source, str(block.path), "exec"), namespace)
         except BlockTimeout as error:
-            raise BlockError(_over_time(block, where, error)) from None
+            wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+            raise BlockError(_over_time(block, where, error, cpu, wall)) from None
         except Exception as error:
             if attempts:
                 raise BlockError(_network(block, where, error, attempts)) from error
@@ -410,18 +420,25 @@ def run_block(
         if attempts:  # the block caught the error itself
             raise BlockError(_network(block, where, None, attempts))
         if cpu > block.timeout or wall > block.timeout * WALL_FACTOR:
-            raise BlockError(_over_time(block, where, None, cpu))
+            raise BlockError(_over_time(block, where, None, cpu, wall))
     return stdout.getvalue()
 
 
-def _over_time(block: Block, where: str, error: BaseException | None, elapsed=None) -> str:
+def _over_time(
+    block: Block, where: str, error: BaseException | None, cpu: float, wall: float
+) -> str:
     line = _failing_line(block, error) if error is not None else block.line
-    took = f", took {elapsed:.1f} s" if elapsed is not None else ""
+    wall_limit = block.timeout * WALL_FACTOR
+    tripped = error.args[0] if error is not None and error.args else None
+    if tripped is None:
+        tripped = "CPU" if cpu > block.timeout else "wall"
+    limit = block.timeout if tripped == "CPU" else wall_limit
     return (
-        f"{where}:{line}: block ran over {block.timeout:g} s (of CPU time{took}; or over "
-        f"{block.timeout * WALL_FACTOR:g} s of wall time); make it faster (less data, fewer "
-        "trials), or allow more time with <!--pytest.mark.timeout(SECONDS)--> just above "
-        "its fence"
+        f"{where}:{line}: block ran over its limit of {limit:g} s of {tripped} time (it used "
+        f"{cpu:.1f} s of CPU time and {wall:.1f} s of wall time; the limits are "
+        f"{block.timeout:g} s of CPU, {wall_limit:g} s of wall time); make it faster (less "
+        "data, fewer trials), or allow more time with <!--pytest.mark.timeout(SECONDS)--> "
+        "just above its fence"
     )
 
 

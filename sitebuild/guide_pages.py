@@ -150,6 +150,8 @@ def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list
 
 PATH_MARKER = "<!-- learning-path -->"
 """Where the landing page wants the learning path; the build replaces it."""
+LABS_MARKER = "<!-- labs -->"
+"""Where the landing page wants the list of labs; the build replaces it."""
 
 
 def body_of(text: str) -> str:
@@ -192,3 +194,19 @@ def learning_path_markdown(
         "and the exercises takes longer."
     )
     return "\n\n".join(parts) + "\n"
+
+
+def labs_markdown(slugs: list[str], labs: dict[str, Guide]) -> str:
+    """The landing page's list of labs, in the nav's order, from the labs' headers.
+
+    Each item gives the lab's title, difficulty, minutes and description, as the
+    learning path does for guides, so nothing about a lab is typed twice.
+    """
+    items = [
+        f"<li markdown>[{labs[slug].title}](labs/{slug}.ipynb) "
+        f'<span class="tl-badge tl-badge--{labs[slug].difficulty}">'
+        f"{labs[slug].difficulty.capitalize()}</span> {labs[slug].minutes} min. "
+        f"{labs[slug].description}</li>"
+        for slug in slugs
+    ]
+    return '<ol class="tl-path" markdown>\n' + "\n".join(items) + "\n</ol>\n"

@@ -29,7 +29,6 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitebuild import (  # noqa: E402
-    blocks,
     downloads,
     figures,
     guide_pages,
@@ -39,6 +38,7 @@ from sitebuild import (  # noqa: E402
     links,
     maths,
     notebook_pages,
+    page_checks,
     self_check,
 )
 from sitebuild.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
@@ -80,29 +80,21 @@ def on_files(files: Files, config) -> Files:
         raise PluginError(str(error)) from None
 
     problems: list[str] = []
-    template = (Path(__file__).resolve().parent.parent / "tools" / "guide_template.md").read_text(
-        encoding="utf-8"
-    )
-    placeholders = guide_pages.template_placeholders(template)
+    template = page_checks.placeholders()
     decks: dict[str, list[self_check.Card]] = {}
     minutes: dict[str, int] = {}
     package = install_lines.read_package()  # the repository's, whichever site is built
     for page in files.documentation_pages():
         rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
-        problems += [str(p) for p in guide_pages.missing_alt_text(rel, text)]
-        problems += blocks.silent_fences(Path(page.abs_src_path), rel)
-        try:
-            page_blocks = blocks.parse_text(text, Path(page.abs_src_path), rel)
-        except blocks.BlockError as error:
-            problems.append(str(error))
-        else:
-            problems += [str(p) for p in install_lines.check(rel, text, page_blocks, package)]
-        if page.src_uri.startswith(GUIDES_DIR):
-            problems += [str(p) for p in guide_pages.placeholders_left(rel, text, placeholders)]
+        is_guide = page.src_uri.startswith(GUIDES_DIR)
+        report = page_checks.check(
+            rel, text, Path(page.abs_src_path), guide=is_guide, template=template, package=package
+        )
+        problems += [str(finding) for finding in report.findings]
+        if is_guide:
             slug = Path(page.src_uri).stem
-            decks[slug], found = self_check.parse(rel, text)
-            problems += [str(p) for p in found]
+            decks[slug] = report.cards
             minutes[slug] = guide_pages.reading_minutes(guide_pages.body_of(text))
     for path in lab_scripts:
         text = path.read_text(encoding="utf-8")
@@ -256,15 +248,19 @@ def nav_sections(nav) -> list[tuple[str, list[str]]]:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Add the header line and related guides to a guide; the learning path to the home page.
 
-    The landing page asks for the path with :data:`guide_pages.PATH_MARKER`.
+    The landing page asks for the path with :data:`guide_pages.PATH_MARKER` and for the
+    list of labs with :data:`guide_pages.LABS_MARKER`.
     """
     guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
     minutes_by_slug: dict[str, int] = _state["minutes"]  # type: ignore[assignment]
     package: install_lines.Package = _state["package"]  # type: ignore[assignment]
     markdown = install_lines.rewrite(markdown, package, config.site_url)
-    if page.file.src_uri == "index.md" and guide_pages.PATH_MARKER in markdown:
+    if page.file.src_uri == "index.md":
         path = guide_pages.learning_path_markdown(nav_sections(config.nav), guides, minutes_by_slug)
-        return markdown.replace(guide_pages.PATH_MARKER, path)
+        in_nav = [Path(p).stem for p in _nav_paths(config.nav) if p.startswith("labs/")]
+        lab_list = guide_pages.labs_markdown([s for s in in_nav if s in guides], guides)
+        markdown = markdown.replace(guide_pages.PATH_MARKER, path)
+        return markdown.replace(guide_pages.LABS_MARKER, lab_list)
     guide = _guide_for(page)
     if guide is None:
         return markdown

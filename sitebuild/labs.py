@@ -15,7 +15,9 @@ like a guide's front matter. During the build this module
 * hands MkDocs the executed notebook as the page ``labs/SLUG.ipynb`` (rendered by
   mkdocs-jupyter) and the downloads ``labs/SLUG/SLUG.ipynb`` and ``labs/SLUG/SLUG.py``.
 
-Run as ``python -m sitebuild.labs LAB.py OUT_DIR SHOWN_AS`` to execute one lab.
+Run as ``python -m sitebuild.labs LAB.py OUT_DIR SHOWN_AS`` to execute one lab (what
+the build does in a child process), or ``python -m sitebuild.labs --check LAB.py`` to
+check and run one lab as the build would (``make test-fast T=examples/LAB.py``).
 """
 
 from __future__ import annotations
@@ -292,5 +294,50 @@ def execute(path: Path, out: Path, where: str) -> None:
     (out / "seconds.txt").write_text(f"{took:.1f}\n", encoding="utf-8")
 
 
+def check(path: Path) -> int:
+    """Check and run one lab as the build does; print each problem; return an exit code.
+
+    What ``make test-fast T=examples/SLUG.py`` runs: the checks that need no run (each
+    figure cell's ``# alt:`` line, the install line), then the lab itself, in the
+    build's sandbox and time limit, uncached.
+    """
+    from sitebuild import install_lines
+
+    resolved = path.resolve()
+    where = resolved.relative_to(REPO).as_posix() if resolved.is_relative_to(REPO) else str(path)
+    text = path.read_text(encoding="utf-8")
+    problems = [
+        str(finding)
+        for finding in install_lines.check(
+            where,
+            install_lines.uncommented(text),
+            install_lines.lab_blocks(path, text),
+            install_lines.read_package(),
+        )
+    ]
+    try:
+        figure_alts(text, where)
+    except LabError as error:
+        problems.append(str(error))
+    if not problems:
+        with tempfile.TemporaryDirectory() as folder:
+            error = _execute_in_subprocess(resolved, Path(folder) / "out", where)
+            if error is None:
+                took = (Path(folder) / "out" / "seconds.txt").read_text(encoding="utf-8").strip()
+                print(f"{where}: ran in {took} s with no error")
+                return 0
+            problems.append(str(error))
+    print("\n".join(sorted(problems, key=_line_order)), file=sys.stderr)
+    return 1
+
+
+def _line_order(message: str) -> tuple[str, int]:
+    where, _, rest = message.partition(":")
+    line = rest.partition(":")[0]
+    return where, int(line) if line.isdigit() else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--check":
+        raise SystemExit(check(Path(sys.argv[2])))
     execute(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

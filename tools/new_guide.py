@@ -1,8 +1,10 @@
 """Scaffold a guide: ``python -m tools.new_guide SLUG`` (what `make new-guide` runs).
 
 Copies ``tools/guide_template.md`` to ``docs/guides/SLUG.md`` and lists the page
-in the "Guides in progress" section of the navigation in ``mkdocs.yml``, so that the
-new page builds and its example block runs in the tests straight away.
+in the "Guides in progress" section of the navigation in ``mkdocs.yml``. The new page's
+example block runs in the tests straight away; the build (and ``make test-fast`` on the
+page) names every line that still holds the template's placeholder sentences, and
+passes once each is replaced with the guide's own words.
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ def main(slug: str) -> int:
     print(
         f"created {target.relative_to(REPO)} and listed it in mkdocs.yml under Guides in progress"
     )
-    print(f"check it with: make test-fast T={target.relative_to(REPO)}")
+    print(
+        f"write it, then check it with: make test-fast T={target.relative_to(REPO)} "
+        "(it lists each template sentence still to replace)"
+    )
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitebuild.frontmatter import split_front_matter
+from sitebuild.frontmatter import lab_header_as_front_matter, split_front_matter
 from sitebuild.guide_pages import body_of, learning_path_markdown, reading_minutes
 from sitebuild.hooks import IN_PROGRESS, nav_sections
 from tests.support import REPO, load_mkdocs_config
@@ -104,3 +104,31 @@ def test_the_landing_page_shows_each_step_with_difficulty_and_time(built_site: P
     assert f"take about {hours} h {rest} min to read" in page
     for link in ('href="glossary/"', 'href="flashcards/"', 'href="troubleshooting/"'):
         assert link in page, link
+
+
+def test_labs_markdown_lists_each_lab_from_its_header():
+    from sitebuild.frontmatter import Guide
+    from sitebuild.guide_pages import labs_markdown
+
+    labs = {
+        s: Guide(s, s, s.upper(), f"About {s}.", "intermediate", [], [], minutes=m)
+        for s, m in (("x", 25), ("y", 40))
+    }
+    text = labs_markdown(["y", "x"], labs)
+    assert text.index("[Y](labs/y.ipynb)") < text.index("[X](labs/x.ipynb)")
+    assert "Intermediate</span> 40 min. About y." in text
+
+
+@pytest.mark.depends_on("docs", "examples", "mkdocs.yml", site=True, site_pages=("index.html",))
+def test_the_landing_page_lists_every_lab_from_its_header(built_site: Path):
+    source = (REPO / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "](labs/" not in source, "the labs list is made by the build: leave <!-- labs -->"
+    page = html.unescape((built_site / "index.html").read_text(encoding="utf-8"))
+    for lab in sorted((REPO / "examples").glob("[!_]*.py")):
+        front, _ = split_front_matter(lab_header_as_front_matter(lab.read_text(encoding="utf-8")))
+        header = yaml.safe_load(front)
+        item = re.search(rf'<li><a href="labs/{lab.stem}/">(.*?)</li>', page, re.S)
+        assert item, f"{lab.stem} is missing from the landing page's labs"
+        text = re.sub(r"<[^>]+>", "", item.group(1))
+        assert header["title"] in text and f"{header['minutes']} min." in text
+        assert header["difficulty"].capitalize() in text and header["description"] in text

@@ -5,8 +5,10 @@ A pytest plugin (loaded by the root ``conftest.py``). It reads a page with
 :func:`sitebuild.blocks.run_block`, the runner the build uses for figures, so a block
 fails the same way in both. Per Markdown file it collects:
 
-* ``x.md::fences``: fails when a fence looks like Python but would never be run
-  (```` ```py ````, ```` ```pycon ````, ```` ```python title="…" ````);
+* ``x.md::page``: fails with every finding of the build's page checks
+  (:mod:`sitebuild.page_checks`: alt text, install line, template sentences,
+  self-check, and a fence that looks like Python but would never be run, such as
+  ```` ```py ````, ```` ```pycon ```` or ```` ```python title="…" ````);
 * ``x.md::line N``: the block whose fence opens at line N (with its continuations),
   compared with its expected-output block.
 
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import blocks
+from sitebuild import blocks, install_lines, page_checks
 
 REPO = Path(__file__).resolve().parents[2]
 _rewrites: list[tuple[Path, int, int, str]] = []
@@ -62,7 +64,7 @@ class MarkdownFile(pytest.File):
             parsed = blocks.parse(self.path, where)
         except blocks.BlockError as error:
             raise self.CollectError(str(error)) from None
-        yield FenceCheck.from_parent(self, name="fences")
+        yield PageCheck.from_parent(self, name="page")
         for block in parsed:
             item = MarkdownBlock.from_parent(self, name=f"line {block.line}", block=block)
             for mark in block.marks:
@@ -84,19 +86,37 @@ class BlockFailure(Exception):
     """The formatted report of a failing block."""
 
 
-class FenceCheck(pytest.Item):
-    """Fails when a page has a Python-looking fence that would never run."""
+class PageCheck(pytest.Item):
+    """Fails with every problem the build's page checks find in the file.
+
+    For a page under ``docs/`` those are all of :func:`sitebuild.page_checks.check`
+    (alt text, fences, install line, template sentences, self-check); for other Markdown
+    (README, CONTRIBUTING) only fences that look like Python but would never run.
+    """
 
     def runtest(self) -> None:
-        silent = blocks.silent_fences(self.path, shown_path(self.path))
-        if silent:
-            raise BlockFailure("\n".join(silent))
+        where = shown_path(self.path)
+        text = self.path.read_text(encoding="utf-8")
+        if where.startswith("docs/"):
+            report = page_checks.check(
+                where,
+                text,
+                self.path,
+                guide=where.startswith("docs/guides/"),
+                template=page_checks.placeholders(),
+                package=install_lines.read_package(),
+            )
+            found = [str(finding) for finding in report.findings]
+        else:
+            found = [str(finding) for finding in blocks.silent_fence_findings(text, where)]
+        if found:
+            raise BlockFailure("\n".join(found))
 
     def repr_failure(self, excinfo, style=None) -> str:
         return str(excinfo.value)
 
     def reportinfo(self):
-        return self.path, 0, f"{self.path.name}::fences"
+        return self.path, 0, f"{self.path.name}::page"
 
 
 class MarkdownBlock(pytest.Item):

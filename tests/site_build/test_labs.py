@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -121,3 +123,28 @@ def test_the_downloaded_notebook_runs_in_a_fresh_kernel(built_site: Path, tmp_pa
     client.execute()
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == [], json.dumps(errors)[:2000]
+
+
+def test_test_fast_on_a_lab_reports_every_problem_before_running_it(tmp_path: Path) -> None:
+    """`make test-fast T=examples/x.py` (``sitebuild.labs --check``): all problems, with lines."""
+    script = tmp_path / "my-lab.py"
+    script.write_text(
+        "# %% [markdown]\n# # A lab\n\n# %%\nimport pandas\nimport matplotlib.pyplot as plt\n\n"
+        "plt.plot([1, 2])\nplt.show()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "sitebuild.labs", "--check", str(script)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        f"{script}:5",
+        f"{script}:5",
+        f"{script}:6",
+    ]
+    assert "uses pandas" in done.stderr and "'# alt: what the figure shows'" in done.stderr

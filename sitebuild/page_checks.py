@@ -1,0 +1,74 @@
+"""Every check that reads one Markdown page on its own, as a function of its text.
+
+The build runs :func:`check` on each page (``sitebuild/hooks.py``), and so does
+``make test-fast T=docs/…`` (the ``x.md::page`` item of ``tests/harness``), so a
+contributor sees the same ``file:line`` findings in both. Nothing here imports MkDocs.
+
+The checks: images without alt text; fences that look like Python but would never run;
+install lines that do not cover the page's code (:mod:`sitebuild.install_lines`); and,
+for a guide, sentences left from the template and its "Check yourself" section
+(:mod:`sitebuild.self_check`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitebuild import blocks, guide_pages, install_lines, self_check
+from sitebuild.frontmatter import Finding
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE = REPO / "tools" / "guide_template.md"
+
+
+@dataclass
+class PageReport:
+    """What the checks found in one page, and the guide's self-check cards."""
+
+    findings: list[Finding] = field(default_factory=list)
+    cards: list[self_check.Card] = field(default_factory=list)
+
+
+def placeholders() -> list[str]:
+    """The template sentences a finished guide must have replaced."""
+    return guide_pages.template_placeholders(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def check(
+    where: str,
+    text: str,
+    path: Path,
+    *,
+    guide: bool,
+    template: list[str],
+    package: install_lines.Package,
+) -> PageReport:
+    """Run every single-page check on ``text``.
+
+    Args:
+        where: The page as messages name it (``docs/guides/x.md``).
+        text: The page's Markdown, front matter included.
+        path: Where the page's blocks come from.
+        guide: Whether the page is a guide (template and self-check rules apply).
+        template: What :func:`placeholders` returns.
+        package: What :func:`sitebuild.install_lines.read_package` returns.
+    """
+    report = PageReport()
+    report.findings += guide_pages.missing_alt_text(where, text)
+    try:
+        page_blocks = blocks.parse_text(text, path, where)
+        report.findings += blocks.silent_fence_findings(text, where)
+    except blocks.BlockError as error:
+        line = str(error).removeprefix(f"{where}:").split(":", 1)[0]
+        report.findings.append(
+            Finding(where, int(line) if line.isdigit() else 1, str(error).split(": ", 1)[-1])
+        )
+        page_blocks = []
+    report.findings += install_lines.check(where, text, page_blocks, package)
+    if guide:
+        report.findings += guide_pages.placeholders_left(where, text, template)
+        report.cards, found = self_check.parse(where, text)
+        report.findings += found
+    report.findings.sort(key=lambda finding: finding.line)
+    return report
