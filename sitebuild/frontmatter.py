@@ -249,6 +249,19 @@ def load_guides(
     ``files`` and ``labs`` hold ``(absolute path, path relative to the repository)``
     pairs. Guides and labs share one name space of slugs, so either may relate to either.
     """
+    guides, problems = validate_guides(files, allowed_tags, labs)
+    if problems:
+        listing = "\n".join(f"  {problem}" for problem in problems)
+        raise FrontMatterError(f"guide front matter has {len(problems)} problem(s):\n{listing}")
+    return guides
+
+
+def validate_guides(
+    files: list[tuple[Path, str]],
+    allowed_tags: set[str],
+    labs: list[tuple[Path, str]] = (),
+) -> tuple[dict[str, Guide], list[Finding]]:
+    """:func:`load_guides` without raising: the valid guides and every problem found."""
     guides: dict[str, Guide] = {}
     problems: list[Finding] = []
     for kind, entries in (("guide", files), ("lab", labs)):
@@ -270,7 +283,4 @@ def load_guides(
             elif guide is not None:
                 guides[guide.slug] = guide
     problems.extend(check_tags_and_related(guides, allowed_tags))
-    if problems:
-        listing = "\n".join(f"  {problem}" for problem in problems)
-        raise FrontMatterError(f"guide front matter has {len(problems)} problem(s):\n{listing}")
-    return guides
+    return guides, problems

@@ -17,8 +17,11 @@ _IMG_TAG_RE = re.compile(r"<img\b(?![^>]*\balt\s*=\s*\"[^\"]+\")[^>]*>", re.IGNO
 
 
 def related_slugs(slug: str, guides: dict[str, Guide]) -> list[str]:
-    """Guides related to ``slug`` in either direction: its own list first, then back-links."""
-    ordered = list(guides[slug].related)
+    """Guides related to ``slug`` in either direction: its own list first, then back-links.
+
+    An unknown slug is left out (the front-matter check reports it with its line).
+    """
+    ordered = [other for other in guides[slug].related if other in guides]
     for other in sorted(guides):
         if slug in guides[other].related and other not in ordered:
             ordered.append(other)

@@ -3,9 +3,13 @@
 Registered in ``mkdocs.yml`` under ``hooks:``. On every build they:
 
 * validate every guide's front matter (fields, types, difficulty, tags, related slugs),
-  every page's image alt text, Python-looking fences that would never run, template
-  placeholder text and every internal link and anchor, failing with ``file:line: problem``;
+  every page on its own (``sitebuild.page_checks``: alt text, fences that would never
+  run, install lines, template sentences, self-check) and every internal link and
+  anchor; every problem, from these and from the figures, labs and maths below, is
+  collected and the build fails once, in ``on_env``, listing them all by file and line;
 * draw the figures that guides' code blocks save (see ``sitebuild.figures``);
+* print each page's install line as a reader copies it (``sitebuild.install_lines``)
+  and publish the package's wheel with the site (``sitebuild.downloads``);
 * add a difficulty badge, reading time and a "verified with" versions line under each
   guide's title, and a "Related guides" section with links in both directions;
 * check every guide's "Check yourself" section and collect the questions into the
@@ -41,7 +45,7 @@ from sitebuild import (  # noqa: E402
     page_checks,
     self_check,
 )
-from sitebuild.frontmatter import FrontMatterError, Guide, load_guides  # noqa: E402
+from sitebuild.frontmatter import Guide, validate_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
 IN_PROGRESS = "Guides in progress"
@@ -70,16 +74,13 @@ def on_files(files: Files, config) -> Files:
     )
     root = Path(config.config_file_path).resolve().parent
     lab_scripts = labs.lab_paths(root / "examples")
-    try:
-        guides = load_guides(
-            [(Path(f.abs_src_path), _rel(config, f.abs_src_path)) for f in guide_files],
-            _allowed_tags(config),
-            [(path, _rel(config, str(path))) for path in lab_scripts],
-        )
-    except FrontMatterError as error:
-        raise PluginError(str(error)) from None
-
-    problems: list[str] = []
+    guides, found = validate_guides(
+        [(Path(f.abs_src_path), _rel(config, f.abs_src_path)) for f in guide_files],
+        _allowed_tags(config),
+        [(path, _rel(config, str(path))) for path in lab_scripts],
+    )
+    problems: list[str] = [str(finding) for finding in found]
+    _state["problems"] = problems  # every step adds to it; on_env fails once, with all
     template = page_checks.placeholders()
     decks: dict[str, list[self_check.Card]] = {}
     minutes: dict[str, int] = {}
@@ -92,7 +93,7 @@ def on_files(files: Files, config) -> Files:
             rel, text, Path(page.abs_src_path), guide=is_guide, template=template, package=package
         )
         problems += [str(finding) for finding in report.findings]
-        if is_guide:
+        if is_guide and Path(page.src_uri).stem in guides:
             slug = Path(page.src_uri).stem
             decks[slug] = report.cards
             minutes[slug] = guide_pages.reading_minutes(guide_pages.body_of(text))
@@ -103,8 +104,6 @@ def on_files(files: Files, config) -> Files:
             _rel(config, str(path)), uncommented, install_lines.lab_blocks(path, text), package
         )
         problems += [str(p) for p in found]
-    if problems:
-        raise PluginError("\n".join(problems))
     _add_flashcards(files, config, guides, decks)
 
     _state["guides"] = guides
@@ -144,10 +143,8 @@ def _add_flashcards(
 
 def _add_labs(files: Files, config, scripts: list[Path]) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "labs"
-    try:
-        built = labs.build_labs(cache, {path: _rel(config, str(path)) for path in scripts})
-    except labs.LabError as error:
-        raise PluginError(str(error)) from None
+    built, failed = labs.build_labs(cache, {path: _rel(config, str(path)) for path in scripts})
+    _problems().extend(str(error) for error in failed)
     _state["labs"] = built
     package: install_lines.Package = _state["package"]  # type: ignore[assignment]
     for slug, lab in built.items():
@@ -188,23 +185,28 @@ def _add_figures(files: Files, config) -> None:
 
     with ThreadPoolExecutor(max_workers=2) as pool:  # each page draws in its own process
         results = list(pool.map(draw, pages))
-    errors = [str(result) for result in results if isinstance(result, figures.FigureError)]
-    if errors:
-        raise PluginError("\n".join(errors))
+    _problems().extend(str(r) for r in results if isinstance(r, figures.FigureError))
     for page, drawn in zip(pages, results, strict=True):
+        if isinstance(drawn, figures.FigureError):
+            continue
         folder = page.src_uri.rsplit("/", 1)[0] + "/" if "/" in page.src_uri else ""
         for name, path in drawn.items():
             uri = folder + name
             if files.get_file_from_path(uri) is not None:
-                raise PluginError(
-                    f"{_rel(config, page.abs_src_path)}: figure {name!r} is drawn twice "
-                    "or clashes with a file in docs/"
+                _problems().append(
+                    f"{_rel(config, page.abs_src_path)}:1: figure {name!r} is drawn twice "
+                    "or clashes with a file in docs/; give it a name of its own"
                 )
+                continue
             files.append(File.generated(config, uri, abs_src_path=str(path)))
 
 
 def on_env(env, config, files: Files):
-    """Once every page is rendered: check each internal link and anchor, with its line."""
+    """Once every page is rendered: check each internal link and anchor, with its line.
+
+    Then fail the build once, if anything is wrong, with every problem that any step
+    found, sorted by file and line.
+    """
     pages = {
         f.src_uri: set(f.page.present_anchor_ids or ())
         for f in files.documentation_pages()
@@ -220,9 +222,24 @@ def on_env(env, config, files: Files):
         text = source.read_text(encoding="utf-8")
         for line, message in links.check_page(uri, text, pages, others):
             problems.append(f"{_rel(config, str(source))}:{line}: {message}")
+    problems = _problems() + problems
     if problems:
-        raise PluginError("broken links:\n" + "\n".join(problems))
+        raise PluginError(
+            f"{len(problems)} problem(s), by file and line:\n"
+            + "\n".join(sorted(problems, key=_file_and_line))
+        )
     return env
+
+
+def _problems() -> list[str]:
+    """What the build has found wrong so far (``on_env`` reports it all at once)."""
+    return _state.setdefault("problems", [])  # type: ignore[return-value]
+
+
+def _file_and_line(message: str) -> tuple[str, int]:
+    where, _, rest = message.partition(":")
+    line = rest.partition(":")[0]
+    return where, int(line) if line.isdigit() else 0
 
 
 def _guide_for(page) -> Guide | None:
@@ -245,18 +262,30 @@ def nav_sections(nav) -> list[tuple[str, list[str]]]:
     return sections
 
 
+@event_priority(100)  # before the tags plugin, which stops the build at an unknown tag
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Add the header line and related guides to a guide; the learning path to the home page.
 
     The landing page asks for the path with :data:`guide_pages.PATH_MARKER` and for the
-    list of labs with :data:`guide_pages.LABS_MARKER`.
+    list of labs with :data:`guide_pages.LABS_MARKER`. An unknown tag is taken off the
+    page: the front-matter check has reported it, with its line, among the build's other
+    problems, and the tags plugin would stop the build at it, without a line.
     """
+    if isinstance(page.meta.get("tags"), list):
+        allowed = _allowed_tags(config)
+        page.meta["tags"] = (
+            [tag for tag in page.meta["tags"] if tag in allowed] if allowed else page.meta["tags"]
+        )
     guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
     minutes_by_slug: dict[str, int] = _state["minutes"]  # type: ignore[assignment]
     package: install_lines.Package = _state["package"]  # type: ignore[assignment]
     markdown = install_lines.rewrite(markdown, package, config.site_url)
     if page.file.src_uri == "index.md":
-        path = guide_pages.learning_path_markdown(nav_sections(config.nav), guides, minutes_by_slug)
+        # A guide whose front matter failed is left out; on_env reports it.
+        sections = [
+            (title, [s for s in slugs if s in guides]) for title, slugs in nav_sections(config.nav)
+        ]
+        path = guide_pages.learning_path_markdown(sections, guides, minutes_by_slug)
         in_nav = [Path(p).stem for p in _nav_paths(config.nav) if p.startswith("labs/")]
         lab_list = guide_pages.labs_markdown([s for s in in_nav if s in guides], guides)
         markdown = markdown.replace(guide_pages.PATH_MARKER, path)
@@ -287,7 +316,8 @@ def on_page_content(html: str, page, config, files) -> str:
             html, _katex, lambda: source.read_text(encoding="utf-8"), _rel(config, str(source))
         )
     except maths.MathError as error:
-        raise PluginError(str(error)) from None
+        _problems().append(str(error))  # reported with the rest in on_env
+        return html
     if count:
         href = get_relative_url(maths.STYLESHEET, page.url)
         html = maths.stylesheet_link(href) + html
@@ -320,7 +350,8 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
             html, lab.alts, Path(config.site_dir) / page.file.dest_uri, meta.path
         )
     except notebook_pages.PageError as error:
-        raise PluginError(str(error)) from None
+        _problems().append(str(error))  # reported with the rest in on_env
+        return html
     header = guide_pages.header_html(meta, meta.minutes or 1, str(_state["verified"]), "lab")
     related = [
         (heading, get_relative_url(files.get_file_from_path(other.doc_path).url, page.url), other)

@@ -140,16 +140,15 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def build_labs(cache_root: Path, shown: dict[Path, str], jobs: int = 2) -> dict[str, BuiltLab]:
-    """Execute (or reuse) the labs; return what was built, by slug.
+def build_labs(
+    cache_root: Path, shown: dict[Path, str], jobs: int = 2
+) -> tuple[dict[str, BuiltLab], list[LabError]]:
+    """Execute (or reuse) the labs; return what was built, by slug, and what failed.
 
     Args:
         cache_root: Folder of the cache (``.cache/labs``).
         shown: Each lab script and its path as messages should name it.
         jobs: Labs executed at the same time.
-
-    Raises:
-        LabError: One message per lab that failed.
     """
     paths = sorted(shown)
     common = fingerprint()
@@ -157,10 +156,8 @@ def build_labs(cache_root: Path, shown: dict[Path, str], jobs: int = 2) -> dict[
         results = list(
             pool.map(lambda path: _build_one(path, cache_root, shown[path], common), paths)
         )
-    errors = [str(result) for result in results if isinstance(result, LabError)]
-    if errors:
-        raise LabError("\n".join(errors))
-    return {lab.slug: lab for lab in results}
+    errors = [result for result in results if isinstance(result, LabError)]
+    return {lab.slug: lab for lab in results if isinstance(lab, BuiltLab)}, errors
 
 
 def _build_one(path: Path, cache_root: Path, where: str, common: str) -> BuiltLab | LabError:

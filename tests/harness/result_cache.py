@@ -7,10 +7,13 @@ version and the test's own id. When a test passes, its key is written to
 ``.cache/results/``; in a later run a test whose key is there is deselected and counted
 as reused. A test that declares nothing always runs.
 
-* A Markdown block depends on its own code (with the blocks it continues), its expected
-  output, its time limit, the ``tuninglab`` package and the block runner.
-* Another test declares ``@pytest.mark.depends_on("src/tuninglab/search", ...)``
-  (paths from the repository root; its own module and the harness are always added),
+* Every key holds all the code a test could run (:data:`ALWAYS`: ``src/``,
+  ``sitebuild/``, ``tests/``, ``tools/``, ``conftest.py``, the lock, ``pyproject.toml``
+  and ``mkdocs.yml``), so no change of code can be served a stale pass.
+* A Markdown block depends, besides, on its own code (with the blocks it continues), its
+  expected output and its time limit.
+* Another test declares its data with ``@pytest.mark.depends_on("docs", ...)``
+  (paths from the repository root),
   optionally ``site=True`` for the whole built site, or ``site_pages=("404.html",
   "guides")`` (files or folders of the built site) with ``site_assets=True`` for the
   assets every page loads. Markers on the module and on the test add up.
@@ -35,14 +38,17 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "results"
 ALWAYS = (
     "conftest.py",
-    "tests/conftest.py",
-    "tests/support.py",
-    "tests/harness",
-    "sitebuild/blocks.py",
+    "src",
+    "sitebuild",
+    "tests",
+    "tools",
     "pyproject.toml",
     "requirements.lock",
+    "mkdocs.yml",
 )
-BLOCK_INPUTS = ("src/tuninglab",)
+"""Every file of code a test could run, whatever it declares: a change to any of them
+re-runs every test (``tests/harness/test_result_cache`` proves each imported module is
+covered). Only data inputs (pages, the built site) are declared per test."""
 SITE_SHARED = ("assets",)
 """Folders of the built site that every page may load (Material's bundle and ours); the
 search index is not among them: it loads only when a reader starts a search."""
@@ -110,7 +116,6 @@ def item_inputs(item: pytest.Item) -> list[str] | None:
         # changes; what the block does depends on its code, not on where it sits.
         block = item.block
         parts.append(item.where)
-        parts += [_digest_path(REPO / name, REPO) for name in BLOCK_INPUTS]
         parts += [block.code, repr(block.expected), str(block.timeout), repr(block.marks)]
         return parts
     markers = list(item.iter_markers("depends_on"))

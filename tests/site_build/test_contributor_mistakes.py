@@ -231,3 +231,31 @@ def test_the_flashcards_page_collects_every_self_check(tmp_path: Path) -> None:
     page = (tmp_path / "site" / "flashcards" / "index.html").read_text(encoding="utf-8")
     assert "6 questions from 2 guides" in page
     assert page.count("Question 1?") == 2 and 'href="../guides/a/#check-yourself"' in page
+
+
+def test_one_build_reports_every_mistake_of_a_guide_sorted_by_line(tmp_path: Path) -> None:
+    """Mistakes of every kind in one guide: one build lists them all, each at its line."""
+    body = (
+        "See [b](bee.md).\n\n"  # line 9: a broken link
+        "![](figure.svg)\n\n"  # 11: an image without alt text
+        "```py\nprint(1)\n```\n\n"  # 13: a fence that would never run
+        "The maths $\\frac{1}{$ is cut.\n\n"  # 17: TeX that cannot be typeset
+        "```python\nimport matplotlib.pyplot as plt\n\n1 / 0\n"  # 19: a failing figure block
+        'plt.figure().savefig("figure.svg")\n```\n'
+    )
+    out = build_guides(tmp_path, {"a": guide(tags="[fundamental]", related="[nope]", body=body)})
+    expected = [
+        "docs/guides/a.md:5: field 'tags': unknown tag 'fundamental'",
+        "docs/guides/a.md:6: field 'related': no guide has the slug 'nope'",
+        "docs/guides/a.md:9: link 'bee.md'",
+        "docs/guides/a.md:11: image has no alt text",
+        "docs/guides/a.md:13: fence ```py is never run",
+        "docs/guides/a.md:17: cannot typeset",
+        "docs/guides/a.md:20: the code uses matplotlib, and the page has no install line",
+        "docs/guides/a.md:22: figure block raised ZeroDivisionError",
+    ]
+    positions = [out.find(message) for message in expected]
+    missing = [m for m, at in zip(expected, positions, strict=True) if at < 0]
+    assert not missing, out
+    assert positions == sorted(positions), "problems are listed by file and line"
+    assert out.count("Aborted") <= 1

@@ -1,0 +1,70 @@
+"""The result cache cannot serve a stale pass after a change of code: every key holds
+every code file the suite could run (tests/harness/result_cache.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.harness import result_cache
+from tests.support import REPO
+
+pytestmark = pytest.mark.depends_on("docs")
+DATA_CODE = {"examples": "labs: each lab's own test declares it as its input"}
+
+
+def tracked(pattern: str) -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", pattern],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()
+
+
+def covered(path: str) -> bool:
+    return any(path == root or path.startswith(root + "/") for root in result_cache.ALWAYS)
+
+
+def test_every_python_file_is_in_every_key() -> None:
+    files = [p for p in tracked("*.py") if p.split("/", 1)[0] not in DATA_CODE]
+    assert len(files) > 50
+    missing = [path for path in files if not covered(path)]
+    assert not missing, f"code outside the cache key, a change to it could reuse a pass: {missing}"
+
+
+def test_every_module_this_run_imported_is_in_every_key() -> None:
+    import sys
+
+    mine = {
+        Path(module.__file__).resolve().relative_to(REPO).as_posix()
+        for module in list(sys.modules.values())
+        if getattr(module, "__file__", None)
+        and Path(module.__file__).resolve().is_relative_to(REPO)
+        and ".venv" not in Path(module.__file__).parts
+    }
+    assert "tests/harness/result_cache.py" in mine
+    assert not [path for path in mine if not covered(path)]
+
+
+def test_a_change_to_one_file_changes_the_digest(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    code = tmp_path / "pkg" / "module.py"
+    code.write_text("x = 1\n")
+    (tmp_path / "pkg" / "other.py").write_text("y = 2\n")
+    before = result_cache._digest_path(tmp_path / "pkg", tmp_path)
+    result_cache._digests.clear()
+    code.write_text("x = 2\n")
+    after = result_cache._digest_path(tmp_path / "pkg", tmp_path)
+    result_cache._digests.clear()
+    assert before != after
+
+
+def test_this_tests_key_holds_the_code_it_did_not_declare(request) -> None:
+    inputs = result_cache.item_inputs(request.node)
+    for root in ("src", "sitebuild", "tests", "tools"):
+        assert result_cache._digest_path(REPO / root, REPO) in inputs, root
