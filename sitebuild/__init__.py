@@ -8,9 +8,10 @@
   sections and the flashcards page), ``page_checks`` (every check of one page, shared
   with ``make test-fast``), ``install_lines`` (the reader's ``pip install`` lines and
   their coverage of a page's imports), ``downloads`` (the wheel and the lab downloads),
-  ``blocks`` (reading and running a Markdown code block, shared with the tests), ``figures`` and ``labs`` (figures drawn and labs
-  executed from code, each in a child process: run as ``python -m sitebuild.figures``
-  and ``python -m sitebuild.labs`` by the build itself), ``notebook_pages`` (a rendered
+  ``blocks`` (reading and running a Markdown code block, shared with the tests),
+  ``figures`` and ``labs`` (figures drawn and labs executed from code, each in a child
+  process: run as ``python -m sitebuild.figures`` and ``python -m sitebuild.labs`` by
+  the build itself), ``notebook_pages`` (a rendered
   lab made lean), ``maths`` (formulas typeset with KaTeX) and ``lighter_pages`` (lazy
   figures, lighter code markup).
 
