@@ -43,13 +43,12 @@ from sitebuild import (  # noqa: E402
     maths,
     notebook_pages,
     page_checks,
+    path_checks,
     self_check,
 )
 from sitebuild.frontmatter import Guide, validate_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
-IN_PROGRESS = "Guides in progress"
-"""The nav section `make new-guide` lists a draft in; it is not part of the learning path."""
 _state: dict[str, object] = {"guides": {}, "verified": ""}
 _katex = maths.Katex()
 
@@ -81,17 +80,15 @@ def on_files(files: Files, config) -> Files:
     )
     problems: list[str] = [str(finding) for finding in found]
     _state["problems"] = problems  # every step adds to it; on_env fails once, with all
-    template = page_checks.placeholders()
+    facts = page_checks.site_facts(config.nav, Path(config.docs_dir))
+    package = facts.package  # the repository's, whichever site is built
     decks: dict[str, list[self_check.Card]] = {}
     minutes: dict[str, int] = {}
-    package = install_lines.read_package()  # the repository's, whichever site is built
     for page in files.documentation_pages():
         rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
         is_guide = page.src_uri.startswith(GUIDES_DIR)
-        report = page_checks.check(
-            rel, text, Path(page.abs_src_path), guide=is_guide, template=template, package=package
-        )
+        report = page_checks.check(rel, text, Path(page.abs_src_path), guide=is_guide, site=facts)
         problems += [str(finding) for finding in report.findings]
         if is_guide and Path(page.src_uri).stem in guides:
             slug = Path(page.src_uri).stem
@@ -115,23 +112,11 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def _nav_paths(entries) -> list[str]:
-    """Every page path in a ``nav:`` value, in order."""
-    found: list[str] = []
-    for entry in entries or []:
-        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-        if isinstance(value, list):
-            found += _nav_paths(value)
-        elif isinstance(value, str):
-            found.append(value)
-    return found
-
-
 def _add_flashcards(
     files: Files, config, guides: dict[str, Guide], decks: dict[str, list[self_check.Card]]
 ) -> None:
     """Add the flashcards page: every guide's self-check, in the order of the nav."""
-    order = [Path(p).stem for p in _nav_paths(config.nav) if p.startswith(GUIDES_DIR)]
+    order = [Path(p).stem for p in path_checks.nav_paths(config.nav) if p.startswith(GUIDES_DIR)]
     slugs = [s for s in order if s in decks] + sorted(s for s in decks if s not in order)
     text = self_check.flashcards_markdown([(s, guides[s].title, decks[s]) for s in slugs])
     path = Path(config.config_file_path).resolve().parent / ".cache" / "pages" / "flashcards.md"
@@ -249,19 +234,6 @@ def _guide_for(page) -> Guide | None:
     return guides.get(Path(page.file.src_uri).stem)
 
 
-def nav_sections(nav) -> list[tuple[str, list[str]]]:
-    """The nav's top-level sections that hold guides: ``(title, guide slugs)`` in order."""
-    sections = []
-    for entry in nav or []:
-        if isinstance(entry, dict):
-            title, value = next(iter(entry.items()))
-            if isinstance(value, list) and title != IN_PROGRESS:
-                slugs = [Path(p).stem for p in _nav_paths(value) if p.startswith(GUIDES_DIR)]
-                if slugs:
-                    sections.append((title, slugs))
-    return sections
-
-
 @event_priority(100)  # before the tags plugin, which stops the build at an unknown tag
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Add the header line and related guides to a guide; the learning path to the home page.
@@ -283,10 +255,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri == "index.md":
         # A guide whose front matter failed is left out; on_env reports it.
         sections = [
-            (title, [s for s in slugs if s in guides]) for title, slugs in nav_sections(config.nav)
+            (title, [s for s in slugs if s in guides])
+            for title, slugs in path_checks.nav_sections(config.nav)
         ]
         path = guide_pages.learning_path_markdown(sections, guides, minutes_by_slug)
-        in_nav = [Path(p).stem for p in _nav_paths(config.nav) if p.startswith("labs/")]
+        in_nav = [Path(p).stem for p in path_checks.nav_paths(config.nav) if p.startswith("labs/")]
         lab_list = guide_pages.labs_markdown([s for s in in_nav if s in guides], guides)
         markdown = markdown.replace(guide_pages.PATH_MARKER, path)
         return markdown.replace(guide_pages.LABS_MARKER, lab_list)

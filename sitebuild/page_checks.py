@@ -6,8 +6,9 @@ contributor sees the same ``file:line`` findings in both. Nothing here imports M
 
 The checks: images without alt text; fences that look like Python but would never run;
 install lines that do not cover the page's code (:mod:`sitebuild.install_lines`); and,
-for a guide, sentences left from the template and its "Check yourself" section
-(:mod:`sitebuild.self_check`).
+for a guide, sentences left from the template, its "Check yourself" section
+(:mod:`sitebuild.self_check`), glossary terms not linked at their first use and
+prerequisites that come later on the learning path (:mod:`sitebuild.path_checks`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitebuild import blocks, guide_pages, install_lines, self_check
+from sitebuild import blocks, guide_pages, install_lines, path_checks, self_check
 from sitebuild.frontmatter import Finding
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,29 +31,46 @@ class PageReport:
     cards: list[self_check.Card] = field(default_factory=list)
 
 
-def placeholders() -> list[str]:
+@dataclass(frozen=True)
+class SiteFacts:
+    """What the checks of one page need to know about the rest of the site."""
+
+    template: list[str]
     """The template sentences a finished guide must have replaced."""
-    return guide_pages.template_placeholders(TEMPLATE.read_text(encoding="utf-8"))
+    package: install_lines.Package
+    terms: list[tuple[str, str]]
+    """Every glossary entry, as ``(term, anchor)``."""
+    order: list[str]
+    """The learning path's guides in order, then the drafts."""
 
 
-def check(
-    where: str,
-    text: str,
-    path: Path,
-    *,
-    guide: bool,
-    template: list[str],
-    package: install_lines.Package,
-) -> PageReport:
+def site_facts(nav: list, docs: Path) -> SiteFacts:
+    """:class:`SiteFacts` of a site: its nav (``mkdocs.yml``'s ``nav:``) and ``docs/``.
+
+    A site without ``glossary.md`` has no terms to link; one whose nav has no sections
+    has no learning path to check prerequisites against.
+    """
+    glossary = docs / "glossary.md"
+    return SiteFacts(
+        template=guide_pages.template_placeholders(TEMPLATE.read_text(encoding="utf-8")),
+        package=install_lines.read_package(),
+        terms=path_checks.glossary_terms(glossary.read_text(encoding="utf-8"))
+        if glossary.is_file()
+        else [],
+        order=path_checks.path_order(nav),
+    )
+
+
+def check(where: str, text: str, path: Path, *, guide: bool, site: SiteFacts) -> PageReport:
     """Run every single-page check on ``text``.
 
     Args:
         where: The page as messages name it (``docs/guides/x.md``).
         text: The page's Markdown, front matter included.
         path: Where the page's blocks come from.
-        guide: Whether the page is a guide (template and self-check rules apply).
-        template: What :func:`placeholders` returns.
-        package: What :func:`sitebuild.install_lines.read_package` returns.
+        guide: Whether the page is a guide (template, self-check, glossary-link and
+            prerequisite rules apply).
+        site: What the checks need to know about the rest of the site.
     """
     report = PageReport()
     report.findings += guide_pages.missing_alt_text(where, text)
@@ -65,10 +83,13 @@ def check(
             Finding(where, int(line) if line.isdigit() else 1, str(error).split(": ", 1)[-1])
         )
         page_blocks = []
-    report.findings += install_lines.check(where, text, page_blocks, package)
+    report.findings += install_lines.check(where, text, page_blocks, site.package)
     if guide:
-        report.findings += guide_pages.placeholders_left(where, text, template)
+        slug = path.stem
+        report.findings += guide_pages.placeholders_left(where, text, site.template)
         report.cards, found = self_check.parse(where, text)
         report.findings += found
+        report.findings += path_checks.unlinked_terms(where, slug, text, site.terms)
+        report.findings += path_checks.prerequisite_order(where, slug, text, site.order)
     report.findings.sort(key=lambda finding: finding.line)
     return report

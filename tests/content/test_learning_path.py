@@ -11,7 +11,7 @@ import yaml
 
 from sitebuild.frontmatter import lab_header_as_front_matter, split_front_matter
 from sitebuild.guide_pages import body_of, learning_path_markdown, reading_minutes
-from sitebuild.hooks import IN_PROGRESS, nav_sections
+from sitebuild.path_checks import IN_PROGRESS, nav_sections, prerequisite_order
 from tests.support import REPO, load_mkdocs_config
 
 pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "docs/guides", "docs/index.md")
@@ -21,26 +21,12 @@ def nav() -> list:
     return load_mkdocs_config((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
 
 
-def path_order() -> list[str]:
-    return [slug for _, slugs in nav_sections(nav()) for slug in slugs]
-
-
-def prerequisites(path: Path) -> tuple[int, list[str]]:
-    """The line of a guide's **Prerequisites:** paragraph and the guides it links."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("**Prerequisites:**"):
-            paragraph = []
-            for following in lines[number - 1 :]:
-                if not following.strip():
-                    break
-                paragraph.append(following)
-            links = re.findall(r"\]\(([a-z0-9-]+)\.md(?:#[^)]*)?\)", " ".join(paragraph))
-            return number, links
-    return 0, []
-
-
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
+
+
+def on_the_path() -> list[str]:
+    """The learning path's guides in order (drafts not included)."""
+    return [slug for _, slugs in nav_sections(nav()) for slug in slugs]
 
 
 def drafts() -> set[str]:
@@ -52,22 +38,21 @@ def drafts() -> set[str]:
 
 
 def test_every_guide_is_on_the_path_once():
-    order = path_order()
+    order = on_the_path()
     assert len(order) == len(set(order)), "a guide appears twice in the nav"
     assert sorted(order) == sorted(p.stem for p in GUIDES if p.stem not in drafts())
 
 
-@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.stem)
-def test_no_prerequisite_comes_later_on_the_path(path: Path):
-    order = path_order() + sorted(drafts())  # a draft may build on anything
-    line, needed = prerequisites(path)
-    assert line, f"docs/guides/{path.name}: no **Prerequisites:** line (write 'none' if so)"
-    for slug in needed:
-        assert slug in order, f"docs/guides/{path.name}:{line}: {slug} is not on the path"
-        assert order.index(slug) < order.index(path.stem), (
-            f"docs/guides/{path.name}:{line}: prerequisite {slug} comes later on the path "
-            f"(step {order.index(slug) + 1}, this guide is step {order.index(path.stem) + 1})"
-        )
+def test_the_prerequisite_check_finds_a_later_guide_and_places_a_draft_last():
+    order = ["a", "b", "draft"]
+    text = "**Prerequisites:** [B](b.md) and [A](a.md#x).\n"
+    (later,) = prerequisite_order("docs/guides/a.md", "a", text, order)
+    assert str(later).startswith("docs/guides/a.md:1: prerequisite b comes later on the path")
+    assert prerequisite_order("docs/guides/draft.md", "draft", text, order) == []
+    (unknown,) = prerequisite_order("docs/guides/b.md", "b", "**Prerequisites:** [Z](z.md).", order)
+    assert "prerequisite z is not on the path" in str(unknown)
+    (none,) = prerequisite_order("docs/guides/b.md", "b", "No such line.\n", order)
+    assert "no **Prerequisites:** line" in str(none)
 
 
 def test_a_beginner_section_opens_the_path():
@@ -93,7 +78,7 @@ def test_learning_path_markdown_numbers_steps_and_adds_up_the_time():
 def test_the_landing_page_shows_each_step_with_difficulty_and_time(built_site: Path):
     page = html.unescape((built_site / "index.html").read_text(encoding="utf-8"))
     total = 0
-    for slug in path_order():
+    for slug in on_the_path():
         minutes = reading_minutes(body_of((REPO / "docs" / "guides" / f"{slug}.md").read_text()))
         total += minutes
         item = re.search(rf'<li value="\d+"><a href="guides/{slug}/">(.*?)</li>', page, re.S)

@@ -19,6 +19,7 @@ running the block a second time: output that differs between two runs is refused
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import blocks, install_lines, page_checks
+from sitebuild import blocks, page_checks, path_checks
 
 REPO = Path(__file__).resolve().parents[2]
 _rewrites: list[tuple[Path, int, int, str]] = []
@@ -86,11 +87,18 @@ class BlockFailure(Exception):
     """The formatted report of a failing block."""
 
 
+@functools.cache
+def _site_facts() -> page_checks.SiteFacts:
+    nav = path_checks.read_nav((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    return page_checks.site_facts(nav, REPO / "docs")
+
+
 class PageCheck(pytest.Item):
     """Fails with every problem the build's page checks find in the file.
 
     For a page under ``docs/`` those are all of :func:`sitebuild.page_checks.check`
-    (alt text, fences, install line, template sentences, self-check); for other Markdown
+    (alt text, fences, install line, template sentences, self-check, glossary links,
+    prerequisites); for other Markdown
     (README, CONTRIBUTING) only fences that look like Python but would never run.
     """
 
@@ -99,12 +107,7 @@ class PageCheck(pytest.Item):
         text = self.path.read_text(encoding="utf-8")
         if where.startswith("docs/"):
             report = page_checks.check(
-                where,
-                text,
-                self.path,
-                guide=where.startswith("docs/guides/"),
-                template=page_checks.placeholders(),
-                package=install_lines.read_package(),
+                where, text, self.path, guide=where.startswith("docs/guides/"), site=_site_facts()
             )
             found = [str(finding) for finding in report.findings]
         else:

@@ -1,0 +1,47 @@
+"""The single-page checks the build and `make test-fast` share (sitebuild.page_checks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitebuild import install_lines, page_checks
+from sitebuild.page_checks import SiteFacts
+
+pytestmark = pytest.mark.depends_on("sitebuild")
+FACTS = SiteFacts(
+    template=["A sentence of the template that must go."],
+    package=install_lines.Package("0.1.0", "3.11", {"numpy": "2.4.6"}),
+    terms=[("Seed", "seed")],
+    order=["first", "x", "later"],
+)
+
+
+def test_a_guide_with_a_mistake_of_each_kind_gets_each_finding_at_its_line() -> None:
+    text = (
+        "---\ntitle: X\n---\n\n"  # 1-4
+        "**Prerequisites:** [Later](later.md).\n\n"  # 5: comes later on the path
+        "Fix the seed first.\n\n"  # 7: glossary term not linked
+        "A sentence of the template that must go.\n\n"  # 9: template sentence
+        "![](figure.svg)\n\n"  # 11: no alt text
+        "```py\nprint(1)\n```\n\n"  # 13: a fence that would never run
+        "```python\nimport numpy\n```\n"  # 17: numpy, and no install line
+    )
+    report = page_checks.check("docs/guides/x.md", text, Path("x.md"), guide=True, site=FACTS)
+    found = [(finding.line, str(finding).split(": ", 1)[1][:28]) for finding in report.findings]
+    assert found == [
+        (1, "no '## Check yourself' secti"),
+        (5, "prerequisite later comes lat"),
+        (7, "first use of 'seed' should l"),
+        (9, "placeholder text from the gu"),
+        (11, "image has no alt text: say w"),
+        (13, "fence ```py is never run by "),
+        (18, "the code uses numpy, and the"),
+    ], found
+
+
+def test_another_page_skips_the_guide_rules() -> None:
+    text = "Fix the seed.\n\nA sentence of the template that must go.\n"
+    report = page_checks.check("docs/x.md", text, Path("x.md"), guide=False, site=FACTS)
+    assert report.findings == []
