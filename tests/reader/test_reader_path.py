@@ -34,7 +34,12 @@ import pytest
 from sitebuild import blocks
 from tests.support import REPO
 
-pytestmark = [pytest.mark.slow, pytest.mark.depends_on("docs", "examples", "tests", site=True)]
+# All code is in every key (tests/harness/result_cache.py); each test adds its own page,
+# or lab, and the wheel its install line fetches, so a prose edit re-runs one page only.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.depends_on("requirements.lock", site_pages=("downloads",)),
+]
 GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
 PAGES = [*GUIDES, REPO / "docs" / "troubleshooting.md"]
 LABS = sorted(p for p in (REPO / "examples").glob("*.py") if not p.name.startswith("_"))
@@ -42,6 +47,10 @@ DRIVER = Path(__file__).with_name("run_in_one_interpreter.py")
 PAGE_TIMEOUT = 900
 _PRE_RE = re.compile(r"<pre\b.*?</pre>", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
+
+
+def shown(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
 
 
 def site_url(site: Path) -> str:
@@ -115,10 +124,6 @@ def reader_venv(built_site: Path, site_server, request) -> Path:
     return venv
 
 
-def shown(path: Path) -> str:
-    return path.relative_to(REPO).as_posix()
-
-
 def mismatch(where: str, block: blocks.Block, output: str, how: str) -> str | None:
     if blocks.outputs_match(block, output):
         return None
@@ -187,6 +192,7 @@ def run_in_one_interpreter(page_blocks, where: str, venv: Path, workdir: Path) -
     return problems
 
 
+@pytest.mark.depends_on("docs")
 def test_the_pages_print_an_install_line_with_the_sites_wheel(built_site: Path) -> None:
     lines = printed_install_lines(built_site)
     url = site_url(built_site)
@@ -195,7 +201,10 @@ def test_the_pages_print_an_install_line_with_the_sites_wheel(built_site: Path) 
 
 
 @pytest.mark.parametrize("mode", ["separate runs", "one interpreter"])
-@pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.depends_on(shown(p)), id=p.stem) for p in PAGES],
+)
 def test_a_page_runs_in_page_order_in_one_folder(
     path: Path, mode: str, reader_venv: Path, tmp_path: Path
 ) -> None:
@@ -218,7 +227,15 @@ def download(site_server, path: str, dest: Path) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["ipynb", "py"])
-@pytest.mark.parametrize("lab", LABS, ids=[p.stem for p in LABS])
+@pytest.mark.parametrize(
+    "lab",
+    [
+        pytest.param(
+            p, marks=pytest.mark.depends_on(shown(p), site_pages=(f"labs/{p.stem}",)), id=p.stem
+        )
+        for p in LABS
+    ],
+)
 def test_a_lab_runs_as_downloaded(
     lab: Path, kind: str, site_server, reader_venv: Path, tmp_path: Path
 ) -> None:
