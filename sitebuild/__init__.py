@@ -6,7 +6,8 @@
   schema), ``guide_pages`` (header, related guides, learning path, page checks),
   ``links`` (internal links and anchors), ``self_check`` (the "Check yourself"
   sections and the flashcards page), ``page_checks`` (every check of one page, shared
-  with ``make test-fast``), ``install_lines`` (the reader's ``pip install`` lines and
+  with ``make test-fast``), ``path_checks`` (glossary links and prerequisites against
+  the learning path), ``install_lines`` (the reader's ``pip install`` lines and
   their coverage of a page's imports), ``downloads`` (the wheel and the lab downloads),
   ``blocks`` (reading and running a Markdown code block, shared with the tests),
   ``figures`` and ``labs`` (figures drawn and labs executed from code, each in a child

@@ -51,6 +51,13 @@ class Finding:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+def by_file_and_line(message: str) -> tuple[str, int]:
+    """Sort key of a ``file:line: ...`` message: its file, then its line."""
+    where, _, rest = message.partition(":")
+    line = rest.partition(":")[0]
+    return where, int(line) if line.isdigit() else 0
+
+
 @dataclass
 class Guide:
     """A guide's validated front matter and where it came from."""

@@ -46,7 +46,7 @@ from sitebuild import (  # noqa: E402
     path_checks,
     self_check,
 )
-from sitebuild.frontmatter import Guide, validate_guides  # noqa: E402
+from sitebuild.frontmatter import Guide, by_file_and_line, validate_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
 _state: dict[str, object] = {"guides": {}, "verified": ""}
@@ -211,7 +211,7 @@ def on_env(env, config, files: Files):
     if problems:
         raise PluginError(
             f"{len(problems)} problem(s), by file and line:\n"
-            + "\n".join(sorted(problems, key=_file_and_line))
+            + "\n".join(sorted(problems, key=by_file_and_line))
         )
     return env
 
@@ -219,12 +219,6 @@ def on_env(env, config, files: Files):
 def _problems() -> list[str]:
     """What the build has found wrong so far (``on_env`` reports it all at once)."""
     return _state.setdefault("problems", [])  # type: ignore[return-value]
-
-
-def _file_and_line(message: str) -> tuple[str, int]:
-    where, _, rest = message.partition(":")
-    line = rest.partition(":")[0]
-    return where, int(line) if line.isdigit() else 0
 
 
 def _guide_for(page) -> Guide | None:

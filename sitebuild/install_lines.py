@@ -22,6 +22,7 @@ findings with line numbers.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 import tomllib
@@ -93,10 +94,14 @@ class InstallLine:
     first_in_fence: bool = True
 
 
-def install_lines(text: str) -> list[InstallLine]:
-    """Every ``$ pip install`` line inside a page's ```` ```console ```` blocks."""
+def install_lines(text: str, where: str = "page") -> list[InstallLine]:
+    """Every ``$ pip install`` line inside a page's ```` ```console ```` blocks.
+
+    Raises:
+        blocks.BlockError: A fence is never closed (the message names ``where``).
+    """
     found = []
-    for fence in blocks.fences(text, "page"):
+    for fence in blocks.fences(text, where):
         if fence.info != "console":
             continue
         first = True
@@ -175,6 +180,12 @@ def imported_modules(code: str) -> dict[str, int]:
     return found
 
 
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    """Import name -> distributions, read once (it scans every installed package)."""
+    return packages_distributions()
+
+
 def distribution_of(module: str) -> str | None:
     """The distribution that installs ``module`` (``None`` for the standard library)."""
     if module in sys.stdlib_module_names or module == "__future__":
@@ -183,7 +194,7 @@ def distribution_of(module: str) -> str | None:
         return _OTHER_NAMES[module]
     if module == PACKAGE:
         return PACKAGE
-    owners = packages_distributions().get(module)
+    owners = _distributions().get(module)
     return canonical(owners[0]) if owners else canonical(module)
 
 
@@ -235,7 +246,7 @@ def check(
         package: What :func:`read_package` returns.
     """
     findings = []
-    lines = install_lines(text)
+    lines = install_lines(text, where)
     named: set[str] = set()
     for line in lines:
         for word in line.bad:

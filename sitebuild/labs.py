@@ -12,8 +12,9 @@ like a guide's front matter. During the build this module
   with ``examples/SLUG.py:LINE: lab cell raised ...``;
 * keeps the executed notebook in ``.cache/labs/`` keyed by the lab's source, the
   ``tuninglab`` package and the lock file (never reused under ``CI=true``);
-* hands MkDocs the executed notebook as the page ``labs/SLUG.ipynb`` (rendered by
-  mkdocs-jupyter) and the downloads ``labs/SLUG/SLUG.ipynb`` and ``labs/SLUG/SLUG.py``.
+* hands the executed notebook to :func:`sitebuild.downloads.publish_lab`, which makes
+  the page ``labs/SLUG.ipynb`` (rendered by mkdocs-jupyter) and the downloads
+  ``labs/SLUG/SLUG.ipynb`` and ``labs/SLUG/SLUG.py``.
 
 Run as ``python -m sitebuild.labs LAB.py OUT_DIR SHOWN_AS`` to execute one lab (what
 the build does in a child process), or ``python -m sitebuild.labs --check LAB.py`` to
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitebuild import blocks
+from sitebuild.frontmatter import by_file_and_line
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "examples"
@@ -84,8 +86,6 @@ class BuiltLab:
 
     It is a real file under a docs-like folder, as mkdocs-jupyter expects.
     """
-    notebook: Path
-    """The same executed notebook, offered as a download."""
     script: Path
     alts: list[str]
     """Alt texts of the figures, in the order the notebook shows them."""
@@ -176,7 +176,6 @@ def _build_one(path: Path, cache_root: Path, where: str, common: str) -> BuiltLa
     return BuiltLab(
         slug=path.stem,
         page=out / PAGE_FOLDER / "labs" / f"{path.stem}.ipynb",
-        notebook=out / "download" / f"{path.stem}.ipynb",
         script=path,
         alts=alts,
     )
@@ -285,25 +284,35 @@ def execute(path: Path, out: Path, where: str) -> None:
             if "execution_count" in output:
                 output.execution_count = number
     nb.metadata.pop("widgets", None)
-    for folder in (out / PAGE_FOLDER / "labs", out / "download"):
-        folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{path.stem}.ipynb")
+    folder = out / PAGE_FOLDER / "labs"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{path.stem}.ipynb")
     (out / "seconds.txt").write_text(f"{took:.1f}\n", encoding="utf-8")
 
 
 def check(path: Path) -> int:
     """Check and run one lab as the build does; print each problem; return an exit code.
 
-    What ``make test-fast T=examples/SLUG.py`` runs: the checks that need no run (each
-    figure cell's ``# alt:`` line, the install line), then the lab itself, in the
-    build's sandbox and time limit, uncached.
+    What ``make test-fast T=examples/SLUG.py`` runs: the checks that need no run (the
+    header, against the site's guides and tags; each figure cell's ``# alt:`` line; the
+    install line), then the lab itself, in the build's sandbox and time limit, uncached.
     """
-    from sitebuild import install_lines
+    from sitebuild import install_lines, path_checks
+    from sitebuild.frontmatter import validate_guides
 
     resolved = path.resolve()
     where = resolved.relative_to(REPO).as_posix() if resolved.is_relative_to(REPO) else str(path)
     text = path.read_text(encoding="utf-8")
-    problems = [
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    guides = sorted((REPO / "docs" / "guides").glob("*.md"))
+    others = [p for p in lab_paths() if p.resolve() != resolved]
+    _, found = validate_guides(
+        [(p, p.relative_to(REPO).as_posix()) for p in guides],
+        path_checks.allowed_tags(config),
+        [(p, p.relative_to(REPO).as_posix()) for p in others] + [(resolved, where)],
+    )
+    problems = [str(finding) for finding in found if finding.path == where]
+    problems += [
         str(finding)
         for finding in install_lines.check(
             where,
@@ -324,14 +333,8 @@ def check(path: Path) -> int:
                 print(f"{where}: ran in {took} s with no error")
                 return 0
             problems.append(str(error))
-    print("\n".join(sorted(problems, key=_line_order)), file=sys.stderr)
+    print("\n".join(sorted(problems, key=by_file_and_line)), file=sys.stderr)
     return 1
-
-
-def _line_order(message: str) -> tuple[str, int]:
-    where, _, rest = message.partition(":")
-    line = rest.partition(":")[0]
-    return where, int(line) if line.isdigit() else 0
 
 
 if __name__ == "__main__":

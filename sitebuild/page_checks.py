@@ -77,13 +77,12 @@ def check(where: str, text: str, path: Path, *, guide: bool, site: SiteFacts) ->
     try:
         page_blocks = blocks.parse_text(text, path, where)
         report.findings += blocks.silent_fence_findings(text, where)
-    except blocks.BlockError as error:
+        report.findings += install_lines.check(where, text, page_blocks, site.package)
+    except blocks.BlockError as error:  # an unclosed fence: nothing after it can be read
         line = str(error).removeprefix(f"{where}:").split(":", 1)[0]
         report.findings.append(
             Finding(where, int(line) if line.isdigit() else 1, str(error).split(": ", 1)[-1])
         )
-        page_blocks = []
-    report.findings += install_lines.check(where, text, page_blocks, site.package)
     if guide:
         slug = path.stem
         report.findings += guide_pages.placeholders_left(where, text, site.template)

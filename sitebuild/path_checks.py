@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 import yaml
 
-from sitebuild.frontmatter import Finding
+from sitebuild.frontmatter import Finding, split_front_matter
 
 LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)\)")
 IN_PROGRESS = "Guides in progress"
@@ -57,7 +57,8 @@ def glossary_terms(glossary: str) -> list[tuple[str, str]]:
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` of the prose a reader reads as running text."""
     lines = text.splitlines()
-    start = lines.index("---", 1) + 1 if lines and lines[0] == "---" else 0
+    _, closing = split_front_matter(text)
+    start = max(closing, 0)  # an unclosed front matter is reported by its own check
     in_code = False
     for number in range(start, len(lines)):
         stripped = lines[number].strip()
@@ -199,11 +200,24 @@ def path_order(nav) -> list[str]:
     return [slug for _, slugs in nav_sections(nav) for slug in slugs] + drafts(nav)
 
 
-def read_nav(mkdocs_yml: str) -> list:
-    """The ``nav:`` of ``mkdocs.yml`` text (custom tags such as ``!ENV`` read as nothing)."""
+def read_config(mkdocs_yml: str) -> dict:
+    """``mkdocs.yml`` text as plain YAML (custom tags such as ``!ENV`` read as nothing)."""
 
     class IgnoreTags(yaml.SafeLoader):
         pass
 
     IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
-    return (yaml.load(mkdocs_yml, Loader=IgnoreTags) or {}).get("nav") or []
+    return yaml.load(mkdocs_yml, Loader=IgnoreTags) or {}
+
+
+def read_nav(mkdocs_yml: str) -> list:
+    """The ``nav:`` of ``mkdocs.yml`` text."""
+    return read_config(mkdocs_yml).get("nav") or []
+
+
+def allowed_tags(mkdocs_yml: str) -> set[str]:
+    """The tags plugin's ``tags_allowed`` in ``mkdocs.yml`` text (empty: any tag)."""
+    for plugin in read_config(mkdocs_yml).get("plugins") or []:
+        if isinstance(plugin, dict) and "tags" in plugin:
+            return set((plugin["tags"] or {}).get("tags_allowed") or [])
+    return set()

@@ -11,7 +11,7 @@ import yaml
 
 from sitebuild.frontmatter import lab_header_as_front_matter, split_front_matter
 from sitebuild.guide_pages import body_of, learning_path_markdown, reading_minutes
-from sitebuild.path_checks import IN_PROGRESS, nav_sections, prerequisite_order
+from sitebuild.path_checks import drafts, nav_sections, prerequisite_order
 from tests.support import REPO, load_mkdocs_config
 
 pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "docs/guides", "docs/index.md")
@@ -29,18 +29,10 @@ def on_the_path() -> list[str]:
     return [slug for _, slugs in nav_sections(nav()) for slug in slugs]
 
 
-def drafts() -> set[str]:
-    """Guides listed under "Guides in progress" (by `make new-guide`): not on the path yet."""
-    for entry in nav():
-        if isinstance(entry, dict) and IN_PROGRESS in entry:
-            return {Path(p).stem for p in entry[IN_PROGRESS]}
-    return set()
-
-
 def test_every_guide_is_on_the_path_once():
     order = on_the_path()
     assert len(order) == len(set(order)), "a guide appears twice in the nav"
-    assert sorted(order) == sorted(p.stem for p in GUIDES if p.stem not in drafts())
+    assert sorted(order) == sorted(p.stem for p in GUIDES if p.stem not in drafts(nav()))
 
 
 def test_the_prerequisite_check_finds_a_later_guide_and_places_a_draft_last():

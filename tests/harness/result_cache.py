@@ -47,8 +47,8 @@ ALWAYS = (
     "mkdocs.yml",
 )
 """Every file of code a test could run, whatever it declares: a change to any of them
-re-runs every test (``tests/harness/test_result_cache`` proves each imported module is
-covered). Only data inputs (pages, the built site) are declared per test."""
+re-runs every test (``tests/site_build/test_result_cache.py`` proves every Python file
+is covered). Only data inputs (pages, the built site) are declared per test."""
 SITE_SHARED = ("assets",)
 """Folders of the built site that every page may load (Material's bundle and ours); the
 search index is not among them: it loads only when a reader starts a search."""

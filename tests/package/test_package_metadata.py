@@ -12,7 +12,7 @@ import pytest
 from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on(
-    "src/tuninglab", "pyproject.toml", "overrides", "requirements.lock"
+    "src/tuninglab", "pyproject.toml", "overrides", "requirements.lock", "README.md"
 )
 
 DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
@@ -68,3 +68,11 @@ def test_theme_overrides_were_copied_from_the_locked_material_version():
                 f"requirements.lock pins {locked}: compare the two and update the override"
             )
     assert copies, "no override names the Material version it was copied from"
+
+
+def test_the_readme_names_the_wheel_of_this_version():
+    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"/downloads/tuninglab-{version}-py3-none-any.whl" in readme

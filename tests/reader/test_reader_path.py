@@ -11,7 +11,10 @@ server (so the wheel comes from the site's own ``downloads/``). Then:
   kernel of that environment) and as ``.py`` (run by that environment's ``python``).
 
 pip installs the locked versions (``PIP_CONSTRAINT=requirements.lock``): the floors on
-the page equal them, and the pages' outputs were recorded with them.
+the page equal them, and the pages' outputs were recorded with them. One environment
+holds every page's install line, so this does not show that each page's own line is
+enough; the build's install-line check (``sitebuild.install_lines.check``) does that,
+for every import of every block.
 """
 
 from __future__ import annotations

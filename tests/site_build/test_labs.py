@@ -128,11 +128,10 @@ def test_the_downloaded_notebook_runs_in_a_fresh_kernel(built_site: Path, tmp_pa
 def test_test_fast_on_a_lab_reports_every_problem_before_running_it(tmp_path: Path) -> None:
     """`make test-fast T=examples/x.py` (``sitebuild.labs --check``): all problems, with lines."""
     script = tmp_path / "my-lab.py"
-    script.write_text(
-        "# %% [markdown]\n# # A lab\n\n# %%\nimport pandas\nimport matplotlib.pyplot as plt\n\n"
-        "plt.plot([1, 2])\nplt.show()\n",
-        encoding="utf-8",
-    )
+    header = lab("").replace("related: [a]", "related: [grid-and-random-search]")
+    header = header.replace("difficulty: beginner", "difficulty: easy")  # not a difficulty
+    body = "# %%\nimport pandas\nimport matplotlib.pyplot as plt\n\nplt.plot([1, 2])\nplt.show()\n"
+    script.write_text(header + body, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "sitebuild.labs", "--check", str(script)],
         cwd=REPO,
@@ -143,8 +142,8 @@ def test_test_fast_on_a_lab_reports_every_problem_before_running_it(tmp_path: Pa
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert [line.split(": ", 1)[0] for line in lines] == [
-        f"{script}:5",
-        f"{script}:5",
-        f"{script}:6",
-    ]
-    assert "uses pandas" in done.stderr and "'# alt: what the figure shows'" in done.stderr
+        f"{script}:4",
+        f"{script}:20",
+        f"{script}:20",
+    ], done.stderr
+    assert "'easy'" in lines[0] and "uses pandas" in lines[1] and "'# alt:" in lines[2]

@@ -45,3 +45,18 @@ def test_another_page_skips_the_guide_rules() -> None:
     text = "Fix the seed.\n\nA sentence of the template that must go.\n"
     report = page_checks.check("docs/x.md", text, Path("x.md"), guide=False, site=FACTS)
     assert report.findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "start"),
+    [
+        ("---\ntitle: X\n\nNo closing line.\n", 1, "no '## Check yourself'"),  # front matter
+        ("Words.\n\n```python\nprint(1)\n", 3, "code fence is never closed"),
+    ],
+    ids=["unclosed front matter", "unclosed fence"],
+)
+def test_a_page_that_cannot_be_read_to_its_end_gets_findings_not_a_crash(text, line, start):
+    report = page_checks.check("docs/guides/x.md", text, Path("x.md"), guide=True, site=FACTS)
+    assert any(f.line == line and f.message.startswith(start) for f in report.findings), [
+        str(f) for f in report.findings
+    ]
