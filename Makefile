@@ -117,8 +117,8 @@ lock: ## Re-resolve requirements.in into requirements.lock (needs the network)
 	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --all --exclude-editable | grep -v -e '^tuninglab' -e '^pip=='; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
-dist: $(STAMP) ## Build the tuninglab wheel and sdist into dist/ (what a release publishes)
-	rm -rf dist && $(BIN)/python -m build --no-isolation --outdir dist .
+dist: $(STAMP) ## Build the wheel the site publishes (byte for byte) and an sdist into dist/
+	rm -rf dist && SOURCE_DATE_EPOCH=1700000000 $(BIN)/python -m build --no-isolation --outdir dist .
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site dist .cache .pytest_cache .ruff_cache

@@ -20,11 +20,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "requirements.lock")
+SOURCE_DATE_EPOCH = "1700000000"
+"""The archive's timestamp (the Makefile's `dist` target uses the same)."""
 _MD_LINK_RE = re.compile(r"\]\((?P<path>[^)\s:#]+\.(?:md|ipynb))(?P<anchor>#[^)\s]*)?\)")
 
 
@@ -50,11 +53,11 @@ def build_wheel(dest: Path, cache_root: Path, wheel_name: str, repo: Path = REPO
     """
     cached = cache_root / _sources_digest(repo) / wheel_name
     if not cached.is_file():
-        staging = cached.parent.with_name(cached.parent.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        # A fixed timestamp inside the archive: the same sources give the same wheel.
-        env = {"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"}
+        cache_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=cache_root, suffix=".tmp"))
+        # A fixed timestamp inside the archive: the same sources give the same wheel, the
+        # one `make dist` builds too (it sets the same SOURCE_DATE_EPOCH).
+        env = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "PATH": "/usr/bin:/bin"}
         result = subprocess.run(
             [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", staging],
             cwd=repo,
@@ -70,8 +73,11 @@ def build_wheel(dest: Path, cache_root: Path, wheel_name: str, repo: Path = REPO
                 f"pyproject.toml:1: building the wheel {wheel_name} failed (made {made}): "
                 + " | ".join(tail)
             )
-        shutil.rmtree(cached.parent, ignore_errors=True)
-        staging.rename(cached.parent)
+        if cached.is_file():  # another build made it meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            shutil.rmtree(cached.parent, ignore_errors=True)
+            staging.rename(cached.parent)
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, dest / wheel_name)
     return dest / wheel_name

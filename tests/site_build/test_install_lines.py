@@ -9,6 +9,7 @@ import pytest
 
 from sitebuild import blocks, downloads, install_lines
 from sitebuild.install_lines import Package
+from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on("sitebuild")
 PACKAGE = Package("0.1.0", "3.11", {"scikit-learn": "1.9.1", "numpy": "2.4.6", "pandas": "3.1.1"})
@@ -106,3 +107,23 @@ def test_links_in_a_download_point_at_the_hosted_site() -> None:
         "[b](https://example.org/lab/guides/x/), "
         "[c](https://example.org/lab/labs/other/), [d](https://e.org/)"
     )
+
+
+def test_the_published_wheel_is_the_one_make_dist_builds(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    package = install_lines.read_package()
+    published = downloads.build_wheel(tmp_path / "site", REPO / ".cache" / "wheel", package.wheel)
+    env = {"SOURCE_DATE_EPOCH": downloads.SOURCE_DATE_EPOCH, "PATH": "/usr/bin:/bin"}
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    assert (tmp_path / "dist" / package.wheel).read_bytes() == published.read_bytes()
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert f"SOURCE_DATE_EPOCH={downloads.SOURCE_DATE_EPOCH} " in makefile
