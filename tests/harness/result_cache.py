@@ -16,7 +16,9 @@ as reused. A test that declares nothing always runs.
   (paths from the repository root),
   optionally ``site=True`` for the whole built site, or ``site_pages=("404.html",
   "guides")`` (files or folders of the built site) with ``site_assets=True`` for the
-  assets every page loads. Markers on the module and on the test add up.
+  assets every page loads, or ``code_of=("docs/guides/x.md",)`` for a page's runnable
+  blocks, their outputs and its install lines, not its prose. Markers on the module and
+  on the test add up.
 
 Under ``CI=true``, with ``--no-result-cache`` or with ``--update-outputs`` every test
 runs and nothing is reused.
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import blocks, install_lines
 from tests.harness.markdown_blocks import MarkdownBlock
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,8 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "depends_on(*paths, site=False, site_pages=(), site_assets=False): the files this "
-        "test reads; while they are unchanged, its last pass is reused (never under CI)",
+        "depends_on(*paths, site=False, site_pages=(), site_assets=False, code_of=()): the "
+        "files this test reads; while they are unchanged, its last pass is reused (never "
+        "under CI)",
     )
     config._reused_results = 0  # type: ignore[attr-defined]
 
@@ -134,7 +138,22 @@ def item_inputs(item: pytest.Item) -> list[str] | None:
         if options.get("site_assets"):
             parts += [_digest_path(site / name, site) for name in SITE_SHARED]
         parts += [_digest_path(site / name, site) for name in options.get("site_pages", ())]
+    parts += [_page_code(REPO / name) for name in options.get("code_of", ())]
     return parts
+
+
+def _page_code(path: Path) -> str:
+    """What a page gives a reader to run: its blocks, their outputs and its install lines.
+
+    Its prose is left out, so editing a sentence does not re-run a test of its code.
+    """
+    text = path.read_text(encoding="utf-8")
+    found = [
+        repr((block.syntax, block.code, block.expected, block.timeout, block.marks))
+        for block in blocks.parse_text(text, path)
+    ]
+    found += [repr((line.names, line.comment)) for line in install_lines.install_lines(text)]
+    return hashlib.sha256("\0".join(found).encode()).hexdigest()
 
 
 def item_key(item: pytest.Item) -> str | None:

@@ -37,8 +37,9 @@ import pytest
 from sitebuild import blocks
 from tests.support import REPO
 
-# All code is in every key (tests/harness/result_cache.py); each test adds its own page,
-# or lab, and the wheel its install line fetches, so a prose edit re-runs one page only.
+# All code is in every key (tests/harness/result_cache.py); each test adds the code of its
+# own page (blocks, outputs, install line: not its prose) or its lab, and the wheel the
+# install lines fetch, so a prose edit re-runs no reader test.
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.depends_on("requirements.lock", site_pages=("downloads",)),
@@ -212,7 +213,7 @@ def test_the_pages_print_an_install_line_with_the_sites_wheel(built_site: Path) 
 @pytest.mark.parametrize("mode", ["separate runs", "one interpreter"])
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=pytest.mark.depends_on(shown(p)), id=p.stem) for p in PAGES],
+    [pytest.param(p, marks=pytest.mark.depends_on(code_of=(shown(p),)), id=p.stem) for p in PAGES],
 )
 def test_a_page_runs_in_page_order_in_one_folder(
     path: Path, mode: str, reader_venv: Path, tmp_path: Path

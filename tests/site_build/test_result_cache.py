@@ -48,3 +48,15 @@ def test_a_change_to_one_file_changes_the_digest(tmp_path: Path) -> None:
     after = result_cache._digest_path(tmp_path / "pkg", tmp_path)
     result_cache._digests.clear()
     assert before != after
+
+
+def test_a_pages_code_key_ignores_prose_and_follows_its_code(tmp_path: Path) -> None:
+    page = tmp_path / "x.md"
+    base = "Intro.\n\n```console\n$ pip install numpy\n```\n\n```python\nprint(1)\n```\n"
+    page.write_text(base, encoding="utf-8")
+    before = result_cache._page_code(page)
+    page.write_text("A new sentence. " + base, encoding="utf-8")
+    assert result_cache._page_code(page) == before, "prose alone must not re-run its code"
+    for changed in (base.replace("print(1)", "print(2)"), base.replace("numpy", "numpy scipy")):
+        page.write_text(changed, encoding="utf-8")
+        assert result_cache._page_code(page) != before, changed
