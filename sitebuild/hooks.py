@@ -96,10 +96,7 @@ def on_files(files: Files, config) -> Files:
             minutes[slug] = guide_pages.reading_minutes(guide_pages.body_of(text))
     for path in lab_scripts:
         text = path.read_text(encoding="utf-8")
-        uncommented = install_lines.uncommented(text)
-        found = install_lines.check(
-            _rel(config, str(path)), uncommented, install_lines.lab_blocks(path, text), package
-        )
+        found = install_lines.check_lab(_rel(config, str(path)), path, text, package)
         problems += [str(p) for p in found]
     _add_flashcards(files, config, guides, decks)
 

@@ -218,6 +218,11 @@ def needs(page_blocks: list[blocks.Block]) -> dict[str, int]:
     return first
 
 
+def check_lab(where: str, path: Path, text: str, package: Package) -> list[Finding]:
+    """:func:`check` for a lab's Jupytext script (its Markdown cells read uncommented)."""
+    return check(where, uncommented(text), lab_blocks(path, text), package)
+
+
 def lab_blocks(path: Path, text: str) -> list[blocks.Block]:
     """A lab's code as one block whose lines are the script's own."""
     return [blocks.Block(path, "python", [blocks.Segment(0, text)])]

@@ -312,15 +312,8 @@ def check(path: Path) -> int:
         [(p, p.relative_to(REPO).as_posix()) for p in others] + [(resolved, where)],
     )
     problems = [str(finding) for finding in found if finding.path == where]
-    problems += [
-        str(finding)
-        for finding in install_lines.check(
-            where,
-            install_lines.uncommented(text),
-            install_lines.lab_blocks(path, text),
-            install_lines.read_package(),
-        )
-    ]
+    package = install_lines.read_package()
+    problems += [str(finding) for finding in install_lines.check_lab(where, path, text, package)]
     try:
         figure_alts(text, where)
     except LabError as error:

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import ast
 import re
-import sys
 import tomllib
 
 import pytest
 
+from sitebuild import install_lines
 from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on(
     "src/tuninglab", "pyproject.toml", "overrides", "requirements.lock", "README.md"
 )
 
-DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
-"""Import names whose distribution is called something else."""
 
-
-def imported_modules() -> set[str]:
+def imported_distributions() -> set[str]:
+    """The distributions the package's own imports belong to (as the build maps them)."""
     found = set()
     for path in (REPO / "src" / "tuninglab").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
-    return found - set(sys.stdlib_module_names) - {"tuninglab", "__future__"}
+        for module in install_lines.imported_modules(path.read_text(encoding="utf-8")):
+            name = install_lines.distribution_of(module)
+            if name not in (None, install_lines.PACKAGE):
+                found.add(name)
+    return found
 
 
 IMPORTED_ELSEWHERE = {
@@ -45,12 +41,12 @@ def declared(extras: bool = True) -> set[str]:
 
 
 def test_every_third_party_import_is_a_declared_dependency():
-    missing = {DISTRIBUTION.get(m, m) for m in imported_modules()} - declared()
+    missing = imported_distributions() - declared()
     assert missing == set(), f"pyproject.toml does not declare: {sorted(missing)}"
 
 
 def test_every_declared_dependency_is_imported():
-    used = {DISTRIBUTION.get(m, m) for m in imported_modules()}
+    used = imported_distributions()
     unused = declared(extras=False) - used - set(IMPORTED_ELSEWHERE)
     assert unused == set(), f"pyproject.toml declares packages the code never imports: {unused}"
 
