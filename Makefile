@@ -82,7 +82,7 @@ $(LIGHTHOUSE):
 	npm install --prefix $(LIGHTHOUSE_DIR) --no-save --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
 
 benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shipped in src/tuninglab/data/
-	$(BIN)/python -m tuninglab benchmark
+	$(BIN)/python -m tuninglab benchmark --out src/tuninglab/data/benchmark.json
 
 bench-scale: $(STAMP) ## Time shared Optuna studies (SQLite, PostgreSQL; 1 and 2 workers); rewrite src/tuninglab/data/scale-benchmark.json
 	@if [ -n "$$TUNINGLAB_TEST_POSTGRES" ]; then \

@@ -23,9 +23,13 @@ from tuninglab.search import benchmark, compare, problems
 from tuninglab.search.problems import MODELS, describe_models
 from tuninglab.search.strategies import STRATEGIES
 
+BENCHMARK_FILE = "benchmark.json"
+"""Where ``benchmark`` writes unless told: the current folder, not the installed package."""
 EXIT_OK = 0
 EXIT_STALE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""What a shell reports for a program stopped by Ctrl-C (128 + SIGINT)."""
 EXIT_BROKEN_PIPE = 141
 """What a shell reports for a program stopped by a closed pipe (128 + SIGPIPE)."""
 
@@ -44,6 +48,21 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_problem_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dataset",
+        default="digits",
+        choices=datasets.DATASETS,
+        help="bundled scikit-learn dataset (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--model",
+        default="svc",
+        choices=MODELS,
+        help="model and its search space; the list is below (default: %(default)s)",
+    )
+
+
 def _add_compare(subparsers: argparse._SubParsersAction) -> None:
     models = "; ".join(f"{name}: {text}" for name, text in describe_models().items())
     strategies = "; ".join(f"{name}: {s.description}" for name, s in STRATEGIES.items())
@@ -57,8 +76,7 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog=f"models: {models}. strategies: {strategies}.",
     )
-    parser.add_argument("--dataset", default="digits", choices=datasets.DATASETS)
-    parser.add_argument("--model", default="svc", choices=MODELS)
+    _add_problem_options(parser)
     parser.add_argument(
         "--budget", type=int, default=60, help="model fits per run (default: %(default)s)"
     )
@@ -104,6 +122,7 @@ def _run_compare(args: argparse.Namespace) -> int:
 
 
 def _add_benchmark(subparsers: argparse._SubParsersAction) -> None:
+    plan = benchmark_plan(benchmark.REPETITIONS, 2, Path(BENCHMARK_FILE))
     parser = subparsers.add_parser(
         "benchmark",
         help="run the strategy benchmark shown on the guide page and write its JSON",
@@ -115,12 +134,17 @@ def _add_benchmark(subparsers: argparse._SubParsersAction) -> None:
             "the guide page plots. With --check or --spot-check, compare with the file "
             "instead."
         ),
+        epilog=f"With the defaults, {plan}.",
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=None,
-        help="JSON file to write (or to check) (default: the results shipped with the package)",
+        help=(
+            f"JSON file to write (default: {BENCHMARK_FILE} in the current folder) or, with "
+            "--check or --spot-check, to compare with (default: the results shipped with "
+            "the package)"
+        ),
     )
     parser.add_argument(
         "--check",
@@ -148,9 +172,8 @@ def _add_benchmark(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_benchmark(args: argparse.Namespace) -> int:
-    if args.out is None:
-        args.out = benchmark.results_path()
     if args.check or args.spot_check:
+        args.out = args.out or benchmark.results_path()
         if args.spot_check:
             found = benchmark.spot_check(args.out, (0,), n_jobs=args.jobs)
         else:
@@ -162,6 +185,8 @@ def _run_benchmark(args: argparse.Namespace) -> int:
     if args.repetitions < 2:
         print("error: --repetitions must be at least 2 (an interval needs two)", file=sys.stderr)
         return EXIT_USAGE
+    args.out = args.out or Path(BENCHMARK_FILE)
+    print(benchmark_plan(args.repetitions, args.jobs, args.out), file=sys.stderr)
     data = benchmark.run_benchmark(
         repetitions=args.repetitions, n_jobs=args.jobs, progress=not args.no_progress
     )
@@ -169,6 +194,28 @@ def _run_benchmark(args: argparse.Namespace) -> int:
     print(benchmark.format_benchmark(data))
     print(f"wrote {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def benchmark_plan(repetitions: int, jobs: int, out: Path) -> str:
+    """The line that says where the benchmark writes and roughly how long it takes.
+
+    The time is scaled from the run recorded in the shipped results (its wall time, its
+    repetitions and processes), so it is a rough guide for a machine like that one.
+    """
+    shipped = benchmark.load_benchmark()
+    recorded = shipped["wall_time"]
+    seconds = (
+        recorded["total_seconds"]
+        * repetitions
+        / shipped["metadata"]["repetitions"]
+        * recorded["n_jobs"]
+        / jobs
+    )
+    return (
+        f"benchmark: {repetitions} repetitions on {jobs} process(es), roughly "
+        f"{max(1, round(seconds / 60))} min (the shipped run took "
+        f"{recorded['total_seconds'] / 60:.0f} min); it will write {out}"
+    )
 
 
 def _add_tune(subparsers: argparse._SubParsersAction) -> None:
@@ -184,8 +231,7 @@ def _add_tune(subparsers: argparse._SubParsersAction) -> None:
             "resumes it. --n-trials is the study's total, not 'N more'."
         ),
     )
-    parser.add_argument("--dataset", default="digits", choices=datasets.DATASETS)
-    parser.add_argument("--model", default="svc", choices=MODELS)
+    _add_problem_options(parser)
     parser.add_argument(
         "--storage",
         default=tune.DEFAULT_STORAGE,
@@ -224,7 +270,16 @@ def _run_tune(args: argparse.Namespace) -> int:
         )
     except tune.TuneError as error:
         raise UsageError(str(error)) from None
-    print(f"study {result.study_name}: {result.complete} complete trials")
+    except tune.TuneInterrupted as stop:
+        print(f"tuninglab tune: {stop}", file=sys.stderr)
+        return stop.exit_code
+    if result.already_complete:
+        print(
+            f"study {result.study_name} already has {result.complete} complete trials "
+            f"(--n-trials {args.n_trials}): nothing to run; raise --n-trials to run more"
+        )
+    else:
+        print(f"study {result.study_name}: {result.complete} complete trials")
     if result.best_value is not None:
         params = ", ".join(
             f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
@@ -280,13 +335,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> None:
     """Entry point of ``python -m tuninglab`` and the ``tuninglab`` script.
 
-    Runs :func:`main` and exits with its code. When the reader of the output goes away
+    Runs :func:`main` and exits with its code. Ctrl-C prints one line and exits with
+    :data:`EXIT_INTERRUPTED`. When the reader of the output goes away
     (``python -m tuninglab compare ... | head``), it exits quietly with
     :data:`EXIT_BROKEN_PIPE` instead of printing a ``BrokenPipeError`` traceback.
     """
     try:
         code = main()
         sys.stdout.flush()
+    except KeyboardInterrupt:  # Ctrl-C in any command: one line, not a traceback
+        print("tuninglab: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # Python flushes stdout again at exit; point it at /dev/null so that stays quiet.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -12,6 +12,14 @@ workers on several machines share it. A run::
   ``RUNNING`` until the heartbeat is :data:`GRACE_SECONDS` old, then any worker marks
   it failed and :class:`optuna.storages.RetryHeartbeatStaleTrialCallback` (Optuna 5's
   name for ``RetryFailedTrialCallback``) queues the same configuration again;
+* a trial whose worker died before its first heartbeat has no heartbeat to go stale: a
+  worker that has seen it ``RUNNING`` without one for :data:`ORPHAN_GRACE_SECONDS`
+  fails it and queues it again the same way;
+* any number of workers may start at once on a fresh database: the one that loses the
+  race to create the tables waits and tries again (:data:`SCHEMA_ATTEMPTS` times);
+* Ctrl-C or SIGTERM marks the trials in flight failed, queues them again and raises
+  :class:`TuneInterrupted`: the command line prints one line and exits 130 (or 143);
+* a study that already has its ``--n-trials`` complete trials runs nothing;
 * bad input (an unknown URL scheme, an unreachable server, a wrong password, a study
   name already used for another problem or direction) raises :class:`TuneError` with
   one line, which the command line prints with exit code 2.
@@ -20,15 +28,22 @@ workers on several machines share it. A run::
 from __future__ import annotations
 
 import multiprocessing
+import random
 import re
+import signal
+import sys
+import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
 from typing import Any
 
 import optuna
+import sqlalchemy
+from optuna.exceptions import UpdateFinishedTrialError
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 
@@ -40,8 +55,17 @@ DEFAULT_STORAGE = "sqlite:///tuninglab-studies.db"
 HEARTBEAT_SECONDS = 1
 GRACE_SECONDS = 5
 """A running trial whose last heartbeat is older than this is taken as dead."""
+ORPHAN_GRACE_SECONDS = 10 * HEARTBEAT_SECONDS
+"""A running trial seen this long with no heartbeat at all is taken as dead.
+
+Optuna only fails trials whose heartbeat went stale; a worker killed between creating a
+trial and sending its first heartbeat leaves a trial with none, which would stay
+``RUNNING`` for ever. Each worker times such trials from the moment it first sees them,
+by its own clock, so clocks that differ between machines do not matter."""
 MAX_RETRY = 3
 """How often a trial lost with its worker is queued again."""
+SCHEMA_ATTEMPTS = 8
+"""How often a worker tries to create the tables when others create them at the same time."""
 SUPPORTED = ("sqlite", "postgresql", "mysql")
 # Heartbeats are marked experimental in Optuna 5; they are what makes a run crash-safe.
 warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning, module="optuna")
@@ -82,19 +106,48 @@ def open_storage(url: str) -> RDBStorage:
         engine_kwargs["connect_args"] = {"timeout": 60}  # wait for another writer's lock
     elif scheme == "postgresql":
         engine_kwargs["connect_args"] = {"connect_timeout": 5}
-    try:
-        return RDBStorage(
-            url,
-            engine_kwargs=engine_kwargs,
-            heartbeat_interval=HEARTBEAT_SECONDS,
-            grace_period=GRACE_SECONDS,
-            heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY),
-        )
-    except Exception as error:  # sqlalchemy and driver errors, whatever their class
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-        raise TuneError(
-            f"cannot open the study storage {redact(url)}: {reason[0] if reason else error}"
-        ) from None
+    for attempt in range(1, SCHEMA_ATTEMPTS + 1):
+        try:
+            return RDBStorage(
+                url,
+                engine_kwargs=engine_kwargs,
+                heartbeat_interval=HEARTBEAT_SECONDS,
+                grace_period=GRACE_SECONDS,
+                heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(
+                    max_retry=MAX_RETRY
+                ),
+            )
+        except Exception as error:  # sqlalchemy and driver errors, whatever their class
+            if attempt < SCHEMA_ATTEMPTS and lost_schema_race(error):
+                time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the winner finish
+                continue
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+            raise TuneError(
+                f"cannot open the study storage {redact(url)}: {reason[0] if reason else error}"
+            ) from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+RACE_MESSAGES = ("already exists", "duplicate key value", "unique constraint", "deadlock")
+
+
+def lost_schema_race(error: BaseException) -> bool:
+    """Whether ``error`` says another worker created the same tables at the same moment.
+
+    Two workers that find an empty database both create the tables and stamp the schema
+    version; the slower one then fails with "table ... already exists" (SQLite), a
+    duplicate key in PostgreSQL's catalogue, or a unique-constraint error on the version
+    row. Trying again finds the tables made. Any other error is not a race and is not
+    retried.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, sqlalchemy.exc.IntegrityError):
+            return True
+        if any(text in str(seen).lower() for text in RACE_MESSAGES):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _problem_key(model: str, dataset: str) -> str:
@@ -133,10 +186,44 @@ def _counts(study: optuna.Study) -> dict[TrialState, int]:
     return counts
 
 
-def _objective(model: str, dataset: str, n_trials: int) -> Callable[[optuna.Trial], float]:
+class Stop:
+    """Where a SIGINT or SIGTERM is turned into ``KeyboardInterrupt``, and where not.
+
+    A signal that lands inside a database call can leave the storage's session broken,
+    and then the trial cannot be given back. So the first signal is recorded, and raised
+    at once only while the model is being fitted (:attr:`fitting`); anywhere else it is
+    raised at the next :meth:`check`, which the worker calls between storage calls.
+    Later signals are recorded and do nothing more.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.fitting = False
+
+    def handler(self, signum: int, frame: object) -> None:
+        """The signal handler (install it for SIGINT and SIGTERM)."""
+        if self.signum is not None:
+            return
+        self.signum = signum
+        optuna.logging.set_verbosity(optuna.logging.ERROR)  # no "Trial N failed" traceback
+        if self.fitting:
+            self.fitting = False
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` if a signal has arrived."""
+        if self.signum is not None:
+            raise KeyboardInterrupt
+
+
+def _objective(
+    model: str, dataset: str, n_trials: int, in_flight: list[int], stop: Stop
+) -> Callable[[optuna.Trial], float]:
     problem = problems.get(model, dataset)
 
     def objective(trial: optuna.Trial) -> float:
+        in_flight[:] = [trial._trial_id]
+        stop.check()
         ahead = [
             t
             for t in trial.study.get_trials(
@@ -147,9 +234,74 @@ def _objective(model: str, dataset: str, n_trials: int) -> Callable[[optuna.Tria
         if len(ahead) >= n_trials:  # another worker took the last trial first
             trial.set_user_attr("skipped", f"the study already had its {n_trials} trials")
             raise optuna.TrialPruned
-        return cv_score(problem, problem.space.suggest(trial))
+        params = problem.space.suggest(trial)
+        stop.fitting = True
+        try:
+            stop.check()
+            return cv_score(problem, params)
+        finally:
+            stop.fitting = False
 
     return objective
+
+
+_RUNNING_WITHOUT_HEARTBEAT = sqlalchemy.text(
+    "SELECT t.trial_id FROM trials t LEFT JOIN trial_heartbeats h ON h.trial_id = t.trial_id"
+    " WHERE t.study_id = :study_id AND t.state = 'RUNNING' AND h.trial_id IS NULL"
+)
+
+
+def _fail_and_requeue(storage: RDBStorage, study: optuna.Study, trial_id: int) -> bool:
+    """Fail the running trial ``trial_id`` and queue its configuration again.
+
+    Returns:
+        Whether this call failed it (``False``: another worker finished it first).
+    """
+    try:
+        if not storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
+            return False
+    except UpdateFinishedTrialError:
+        return False
+    RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)(study, storage.get_trial(trial_id))
+    return True
+
+
+def fail_orphaned_trials(
+    storage: RDBStorage, study: optuna.Study, first_seen: dict[int, float]
+) -> list[int]:
+    """Fail and re-queue running trials that never sent a heartbeat.
+
+    A trial counts once this worker has seen it so for :data:`ORPHAN_GRACE_SECONDS`.
+
+    Args:
+        storage: The study's storage.
+        study: The study.
+        first_seen: This worker's record of when it first saw each such trial
+            (``time.monotonic()``), updated in place across calls.
+
+    Returns:
+        The ids of the trials this call failed.
+    """
+    study_id = storage.get_study_id_from_name(study.study_name)
+    with storage.engine.connect() as connection:
+        found = {
+            row[0] for row in connection.execute(_RUNNING_WITHOUT_HEARTBEAT, {"study_id": study_id})
+        }
+    now = time.monotonic()
+    for trial_id in set(first_seen) - found:
+        del first_seen[trial_id]
+    for trial_id in found:
+        first_seen.setdefault(trial_id, now)
+    expired = [t for t in sorted(found) if now - first_seen[t] >= ORPHAN_GRACE_SECONDS]
+    return [t for t in expired if _fail_and_requeue(storage, study, t)]
+
+
+def _give_back(storage: RDBStorage, study: optuna.Study, trial_id: int) -> None:
+    """After an interruption: fail the worker's trial if it still runs, and queue it again."""
+    if storage.get_trial(trial_id).state == TrialState.RUNNING:
+        _fail_and_requeue(storage, study, trial_id)
+    elif storage.get_trial(trial_id).state == TrialState.FAIL:  # Optuna failed it on Ctrl-C
+        RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)(study, storage.get_trial(trial_id))
 
 
 def work(
@@ -160,8 +312,15 @@ def work(
     n_trials: int,
     timeout: float | None,
     seed: int,
+    stop: Stop | None = None,
 ) -> None:
     """One worker: run trials until the study has ``n_trials`` complete ones.
+
+    Between trials the worker fails dead workers' trials (stale heartbeat, or none at
+    all) and so queues them again. Once the study is complete it waits, at most
+    :data:`ORPHAN_GRACE_SECONDS` and a little, for trials still marked running, so that
+    a finished study holds no dead worker's trial. Interrupted (``KeyboardInterrupt``),
+    it gives its trial back, failed and queued again, and re-raises.
 
     Args:
         url: Storage URL.
@@ -171,22 +330,56 @@ def work(
         n_trials: The study's total of complete trials.
         timeout: Stop starting trials after this many seconds (``None``: no limit).
         seed: Seed of this worker's TPE sampler.
+        stop: Where signals are turned into ``KeyboardInterrupt`` (see :class:`Stop`).
     """
+    stop = stop or Stop()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = open_storage(url)
     sampler = optuna.samplers.TPESampler(seed=seed)
     study = optuna.load_study(study_name=name, storage=storage, sampler=sampler)
-    objective = _objective(model, dataset, n_trials)
+    in_flight: list[int] = []
+    objective = _objective(model, dataset, n_trials, in_flight, stop)
     deadline = None if timeout is None else time.monotonic() + timeout
-    while deadline is None or time.monotonic() < deadline:
-        optuna.storages.fail_stale_trials(study)  # a dead worker's trial goes back in line
-        counts = _counts(study)
-        if counts[TrialState.COMPLETE] >= n_trials:
-            return
-        if counts[TrialState.COMPLETE] + counts[TrialState.RUNNING] >= n_trials:
-            time.sleep(HEARTBEAT_SECONDS)  # the last trials are running elsewhere
-            continue
-        study.optimize(objective, n_trials=1, catch=())
+    first_seen: dict[int, float] = {}
+    tidy_until: float | None = None
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            stop.check()
+            optuna.storages.fail_stale_trials(study)  # a dead worker's trial goes back in line
+            fail_orphaned_trials(storage, study, first_seen)
+            counts = _counts(study)
+            if counts[TrialState.COMPLETE] >= n_trials:
+                if not counts[TrialState.RUNNING]:
+                    return
+                tidy_until = tidy_until or time.monotonic() + ORPHAN_GRACE_SECONDS + GRACE_SECONDS
+                if time.monotonic() > tidy_until:
+                    return  # a live worker elsewhere still holds a trial
+                time.sleep(HEARTBEAT_SECONDS)
+                continue
+            if counts[TrialState.COMPLETE] + counts[TrialState.RUNNING] >= n_trials:
+                time.sleep(HEARTBEAT_SECONDS)  # the last trials are running elsewhere
+                continue
+            study.optimize(objective, n_trials=1, catch=())
+            in_flight.clear()
+            stop.check()
+    except KeyboardInterrupt:
+        if in_flight:
+            _give_back(storage, study, in_flight[0])
+        raise
+
+
+def _worker_main(*args: Any) -> None:
+    """A worker process: :func:`work`, ended cleanly by SIGINT or SIGTERM (see :class:`Stop`).
+
+    It exits with 128 + the signal's number, as a shell reports a process a signal stopped.
+    """
+    stop = Stop()
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, stop.handler)
+    try:
+        work(*args, stop=stop)
+    except KeyboardInterrupt:
+        sys.exit(128 + (stop.signum or signal.SIGINT))
 
 
 @dataclass
@@ -198,6 +391,52 @@ class TuneResult:
     best_value: float | None
     best_params: dict[str, Any]
     seconds: float
+    already_complete: bool = False
+    """The study had its trials before this run, which ran none."""
+
+
+class TuneInterrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the run; the trials in flight were failed and re-queued."""
+
+    def __init__(self, complete: int, n_trials: int, signum: int) -> None:
+        super().__init__(
+            f"interrupted after {min(complete, n_trials)} of {n_trials} trials; "
+            "run the same command to resume"
+        )
+        self.complete = complete
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM."""
+        return 128 + self.signum
+
+
+@contextmanager
+def _signals_to(stop: Stop) -> Iterator[None]:
+    """SIGINT and SIGTERM go to ``stop`` while inside (in the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {each: signal.signal(each, stop.handler) for each in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+
+
+def _result(study: optuna.Study, start: float, already_complete: bool = False) -> TuneResult:
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    best = max(complete, key=lambda t: t.value) if complete else None
+    return TuneResult(
+        study.study_name,
+        len(complete),
+        best.value if best else None,
+        dict(best.params) if best else {},
+        time.monotonic() - start,
+        already_complete,
+    )
 
 
 def tune(
@@ -227,6 +466,8 @@ def tune(
 
     Raises:
         TuneError: Bad input or an unusable storage (one line).
+        TuneInterrupted: SIGINT or SIGTERM arrived (in the main thread); the trials in
+            flight were given back and the same call resumes the study.
     """
     if n_trials < 1 or workers < 1:
         raise TuneError("--n-trials and --workers must be at least 1")
@@ -237,38 +478,81 @@ def tune(
     name = study_name or f"{model}-{dataset}"
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     start = time.monotonic()
-    study = open_study(open_storage(storage), name, model, dataset)
-    args = (storage, name, model, dataset, n_trials, timeout)
-    context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=work, args=(*args, seed + index), daemon=True)
-        for index in range(workers)
-    ]
-    for process in processes:
-        process.start()
-    _wait(study, processes, n_trials, progress)
+    processes: list[Any] = []
+    stop = Stop()
+    stop.fitting = True  # until the workers start, nothing needs giving back: stop at once
+    with _signals_to(stop):
+        try:
+            study = open_study(open_storage(storage), name, model, dataset)
+            if _counts(study)[TrialState.COMPLETE] >= n_trials:
+                return _result(study, start, already_complete=True)
+            stop.check()
+            stop.fitting = False  # from here on, _wait polls stop.signum
+            processes = _start(storage, name, model, dataset, n_trials, timeout, seed, workers)
+            _wait(study, processes, n_trials, progress, stop)
+        except KeyboardInterrupt:
+            if stop.signum is None:
+                raise  # not ours (the caller's own handler)
+        if stop.signum is not None:
+            _stop(processes)
+            done = _counts(open_study(open_storage(storage), name, model, dataset))
+            raise TuneInterrupted(done[TrialState.COMPLETE], n_trials, stop.signum)
     failed = [p.exitcode for p in processes if p.exitcode not in (0, None)]
     if failed:
         raise TuneError(f"{len(failed)} worker(s) stopped with an error (exit {failed[0]})")
-    complete = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))]
-    best = max(complete, key=lambda t: t.value) if complete else None
-    return TuneResult(
-        name,
-        len(complete),
-        best.value if best else None,
-        dict(best.params) if best else {},
-        time.monotonic() - start,
-    )
+    return _result(study, start)
 
 
-def _wait(study: optuna.Study, processes: list, n_trials: int, progress: bool) -> None:
+def _start(
+    url: str,
+    name: str,
+    model: str,
+    dataset: str,
+    n_trials: int,
+    timeout: float | None,
+    seed: int,
+    workers: int,
+) -> list[Any]:
+    """Start the worker processes, with SIGINT ignored until each installs its handler."""
+    context = multiprocessing.get_context("spawn")
+    args = (url, name, model, dataset, n_trials, timeout)
+    processes = [
+        context.Process(target=_worker_main, args=(*args, seed + index), daemon=True)
+        for index in range(workers)
+    ]
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a spawned Python keeps SIG_IGN
+    try:
+        for process in processes:
+            process.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return processes
+
+
+def _stop(processes: list[Any], seconds: float = 30) -> None:
+    """Ask the workers to stop (SIGTERM), wait for them to give their trials back."""
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + seconds
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _wait(study: optuna.Study, processes: list, n_trials: int, progress: bool, stop: Stop) -> None:
     from tqdm import tqdm
 
     with tqdm(total=n_trials, desc=study.study_name, unit="trial", disable=not progress) as bar:
-        while any(process.is_alive() for process in processes):
+        while stop.signum is None and any(process.is_alive() for process in processes):
             done = _counts(study)[TrialState.COMPLETE]
             bar.update(min(done, n_trials) - bar.n)
             time.sleep(0.5)
-        bar.update(min(_counts(study)[TrialState.COMPLETE], n_trials) - bar.n)
+        if stop.signum is None:
+            bar.update(min(_counts(study)[TrialState.COMPLETE], n_trials) - bar.n)
     for process in processes:
-        process.join()
+        if stop.signum is None:
+            process.join()

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from tuninglab.cli import main
+from tuninglab import cli
+from tuninglab.cli import build_parser, main
+from tuninglab.search import benchmark
 
 pytestmark = pytest.mark.depends_on("src/tuninglab")
 
@@ -48,6 +50,30 @@ def test_compare_prints_a_table_and_a_progress_bar(capsys):
     assert lines[2].startswith("| strategy | runs | best CV score |")
     assert [line.split("|")[1].strip() for line in lines[4:]] == ["grid", "tpe"]
     assert "svc-iris" in captured.err and "3/3" in captured.err  # grid once, tpe per seed
+    assert "svc-iris: 3 runs of at most 20 fits each, 60 fits at most" in captured.err
+    assert "|   20 |" in captured.out, "a whole count of fits prints as 20, not 20.0"
+
+
+def test_every_option_of_every_command_has_help_text():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    missing = [
+        f"{name} {action.option_strings[0]}"
+        for name, command in commands.items()
+        for action in command._actions
+        if action.option_strings and action.help in (None, "")
+    ]
+    assert not missing, f"options without help text: {missing}"
+
+
+def test_benchmark_writes_to_the_current_folder_and_says_so(capsys, tmp_path, monkeypatch):
+    """Not into the installed package: a fresh run writes ./benchmark.json (the run itself
+    is replaced by the shipped results, which is what it would recompute)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(benchmark, "run_benchmark", lambda **_: benchmark.load_benchmark())
+    assert main(["benchmark", "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert (tmp_path / cli.BENCHMARK_FILE).is_file()
+    assert "min (the shipped run took" in err and "it will write benchmark.json" in err
 
 
 def test_compare_json_is_machine_readable(capsys):

@@ -1,11 +1,17 @@
 """`python -m tuninglab tune`: workers share a study, a killed worker loses nothing, bad
 input gets one line and exit code 2 -- on SQLite always, and on a real PostgreSQL server
 when ``TUNINGLAB_TEST_POSTGRES`` holds its URL (``.ci/run`` starts one on 127.0.0.1).
+
+Also: workers started at the same moment on a fresh database all run; a trial whose
+worker died before its first heartbeat is failed and run again; Ctrl-C and SIGTERM give
+the trials in flight back; and a chaos run (random SIGKILLs and restarts) still ends
+with exactly N complete trials.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -35,6 +41,55 @@ def storage(request, tmp_path: Path) -> str:
             pytest.fail("CI=true but TUNINGLAB_TEST_POSTGRES is not set (see .ci/run)")
         pytest.skip("set TUNINGLAB_TEST_POSTGRES to a PostgreSQL URL (README: Tuning at scale)")
     return POSTGRES
+
+
+@pytest.fixture
+def fresh_storage(storage: str, tmp_path: Path):
+    """A function that returns the URL of a new, empty database on ``storage``'s server."""
+    made: list[str] = []
+
+    def make() -> str:
+        if storage.startswith("sqlite"):
+            return f"sqlite:///{tmp_path / f'fresh-{len(made)}.db'}"
+        name = f"fresh_{uuid.uuid4().hex[:12]}"
+        admin(storage, f"CREATE DATABASE {name}")
+        made.append(name)
+        return f"{storage.rsplit('/', 1)[0]}/{name}"
+
+    yield make
+    for name in made:
+        admin(storage, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def admin(url: str, statement: str) -> None:
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text(statement))
+    finally:
+        engine.dispose()
+
+
+def start_tune(cwd: Path, *args: str) -> subprocess.Popen[str]:
+    """``tune`` in a process group of its own, so a signal can reach all its workers."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tuninglab", "tune", "--no-progress", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=dict(os.environ, OMP_NUM_THREADS="1"),
+    )
+
+
+def assert_tidy(url: str, name: str, n: int) -> None:
+    """The study has exactly ``n`` complete trials, unique numbers and none running."""
+    found = trials(url, name)
+    numbers = [t.number for t in found]
+    assert len(numbers) == len(set(numbers)), "a trial number was used twice"
+    assert len([t for t in found if t.state == TrialState.COMPLETE]) == n
+    assert not [t.number for t in found if t.state == TrialState.RUNNING]
 
 
 def run_tune(cwd: Path, *args: str, **popen) -> subprocess.CompletedProcess[str]:
@@ -209,3 +264,174 @@ def test_postgresql_without_its_driver_names_the_extra(monkeypatch) -> None:
     with pytest.raises(tune.TuneError, match=r'pip install "tuninglab\[postgres\]"') as caught:
         tune.open_storage("postgresql://someone:secret@127.0.0.1:9/db")
     assert "secret" not in str(caught.value)
+
+
+ROUNDS, TOGETHER = 3, 4
+
+
+def test_workers_started_together_on_a_fresh_database_all_run(
+    fresh_storage, tmp_path: Path
+) -> None:
+    """Each round, four invocations start at once on a new database and race to create
+    its tables: every one exits 0 and the study has exactly N trials."""
+    for round_ in range(ROUNDS):
+        url = fresh_storage()
+        args = ("--storage", url, "--model", "svc", "--dataset", "iris", "--n-trials", "6")
+        started = [start_tune(tmp_path, *args, "--seed", str(i)) for i in range(TOGETHER)]
+        for worker in started:
+            _, stderr = worker.communicate(timeout=COMMAND_TIMEOUT)
+            assert worker.returncode == 0, f"round {round_}: {stderr}"
+        assert_tidy(url, "svc-iris", 6)
+
+
+def test_a_trial_that_never_sent_a_heartbeat_is_failed_and_run_again(
+    storage, tmp_path: Path
+) -> None:
+    """A worker killed between creating a trial and its first heartbeat leaves a RUNNING
+    trial with no heartbeat row, which Optuna never finds stale. The child below is that
+    worker, stopped deterministically at that point: it creates the trial and SIGKILLs
+    itself."""
+    name = f"orphan-{uuid.uuid4().hex[:8]}"
+    orphan = (
+        "import os, signal\n"
+        "from tuninglab import tune\n"
+        f"storage = tune.open_storage({storage!r})\n"
+        f"study = tune.open_study(storage, {name!r}, 'svc', 'iris')\n"
+        "storage.create_new_trial(storage.get_study_id_from_name(study.study_name))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", orphan], cwd=tmp_path, timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    assert [t.state for t in trials(storage, name)] == [TrialState.RUNNING]
+    assert not beating_running_trials(storage, name)
+    started = time.monotonic()
+    done = run_tune(
+        tmp_path,
+        "--storage",
+        storage,
+        "--study-name",
+        name,
+        "--model",
+        "svc",
+        "--dataset",
+        "iris",
+        "--n-trials",
+        "3",
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started >= tune.ORPHAN_GRACE_SECONDS
+    assert_tidy(storage, name, 3)
+    found = trials(storage, name)
+    assert found[0].state == TrialState.FAIL
+    assert [t.system_attrs.get("failed_trial") for t in found].count(0) == 1, (
+        "the orphan's configuration should be queued again once"
+    )
+
+
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["ctrl-c-to-the-group", "sigterm-to-the-parent"],
+)
+def test_an_interrupted_run_gives_its_trials_back_and_resumes(
+    storage, tmp_path: Path, signum: int, to_group: bool
+) -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) or SIGTERM to the
+    command: each trial in flight is failed and queued again (or, if it was already being
+    saved, completes), one line is printed, the exit code is 128 + the signal, and the
+    same command then finishes the study."""
+    name = f"stop-{uuid.uuid4().hex[:8]}"
+    args = [
+        "--storage",
+        storage,
+        "--study-name",
+        name,
+        "--model",
+        "svc",
+        "--dataset",
+        "digits",
+        "--n-trials",
+        "8",
+    ]
+    worker = start_tune(tmp_path, *args, "--workers", "2")
+    try:
+        _, in_flight = freeze_mid_trial(worker, storage, name)
+        if to_group:
+            os.killpg(worker.pid, signum)
+        else:
+            os.kill(worker.pid, signum)
+        os.killpg(worker.pid, signal.SIGCONT)  # the signal is delivered on waking
+        _, stderr = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+    assert worker.returncode == 128 + signum, stderr
+    assert stderr.splitlines() == [
+        f"tuninglab tune: interrupted after {len(complete(storage, name))} of 8 trials; "
+        "run the same command to resume"
+    ], stderr
+    state = {t.number: t for t in trials(storage, name)}
+    assert TrialState.RUNNING not in {t.state for t in state.values()}
+    retried = [t.system_attrs.get("failed_trial") for t in state.values()]
+    for number in in_flight:  # stopped (failed, and queued again once), or it got to finish
+        assert state[number].state in (TrialState.FAIL, TrialState.COMPLETE)
+    for number in [n for n, t in state.items() if t.state == TrialState.FAIL]:
+        assert retried.count(number) == 1, f"failed trial {number} was not queued again once"
+    resumed = run_tune(tmp_path, *args)
+    assert resumed.returncode == 0, resumed.stderr
+    assert_tidy(storage, name, 8)
+    count = len(trials(storage, name))
+    again = run_tune(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert f"study {name} already has 8 complete trials (--n-trials 8): nothing to run" in (
+        again.stdout
+    )
+    assert len(trials(storage, name)) == count, "a complete study must run nothing"
+
+
+CHAOS_SLOTS, CHAOS_KILLS, CHAOS_TRIALS = 3, 8, 30
+
+
+def test_chaos_random_kills_and_restarts_end_with_exactly_n_trials(
+    fresh_storage, tmp_path: Path
+) -> None:
+    """Three invocations share a fresh study; eight times, at seeded random moments, one
+    of them is SIGKILLed with its whole process group and started again. Once the kills
+    stop, every invocation that was left alone exits 0 and the study has exactly N
+    complete trials, unique numbers and none running."""
+    url = fresh_storage()
+    rng = random.Random(20261202)
+    args = (
+        "--storage",
+        url,
+        "--model",
+        "svc",
+        "--dataset",
+        "digits",
+        "--n-trials",
+        str(CHAOS_TRIALS),
+    )
+    slots = [start_tune(tmp_path, *args, "--seed", str(i)) for i in range(CHAOS_SLOTS)]
+    restarts = CHAOS_SLOTS
+    kills = 0
+    try:
+        for _ in range(CHAOS_KILLS):
+            time.sleep(rng.uniform(0.5, 4.0))
+            index = rng.randrange(CHAOS_SLOTS)
+            if slots[index].poll() is not None:
+                continue  # it finished on its own; checked below
+            os.killpg(slots[index].pid, signal.SIGKILL)
+            slots[index].wait(timeout=30)
+            kills += 1
+            slots[index] = start_tune(tmp_path, *args, "--seed", str(restarts))
+            restarts += 1
+        for slot in slots:
+            _, stderr = slot.communicate(timeout=COMMAND_TIMEOUT)
+            assert slot.returncode == 0, stderr
+    finally:
+        for slot in slots:
+            if slot.poll() is None:
+                os.killpg(slot.pid, signal.SIGKILL)
+    assert kills >= CHAOS_KILLS // 2, f"only {kills} kills landed: the study ended too soon"
+    assert_tidy(url, "svc-digits", CHAOS_TRIALS)
+    print(f"chaos on {url.split(':')[0]}: {kills} kills, {restarts} starts")

@@ -21,6 +21,11 @@ SCORE_DIGITS = 4
 """Scores and fits are rounded to this many decimals in tables and JSON."""
 
 
+def format_count(value: float) -> str:
+    """A mean count of fits: ``30`` when whole, ``27.5`` when not (halving's runs vary)."""
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+
+
 def best_so_far(curve: Sequence[tuple[float, float]], fits: float) -> float | None:
     """Return the best score a run had found after spending ``fits``.
 
@@ -204,7 +209,7 @@ class Comparison:
                 row["runs"],
                 f"{row['mean_best_score']:.4f}",
                 format_score(row["std_best_score"]),
-                f"{row['mean_fits']:.1f}",
+                format_count(row["mean_fits"]),
                 f"{row['mean_wall_time']:.2f}",
                 format_params(row["best_params"]),
             ]

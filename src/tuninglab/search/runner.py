@@ -170,7 +170,8 @@ def compare(
         seeds: Number of seeds (``0 .. seeds - 1``) or the seeds themselves. ``grid``
             has no randomness and runs once.
         n_jobs: Runs in parallel processes (results do not depend on it).
-        progress: Show a tqdm progress bar over strategies x seeds on stderr.
+        progress: On stderr, say how many runs and fits there are, then show a tqdm
+            bar over strategies x seeds with the time left.
         max_grid_size: Refuse a ``grid`` whose full grid has more configurations.
 
     Returns:
@@ -185,5 +186,11 @@ def compare(
     names = check_strategies(problem, strategies, budget, max_grid_size)
     seeds = _check_seeds(seeds)
     tasks = plan_tasks(problem, names, budget, seeds)
+    if progress:
+        print(
+            f"{problem.name}: {len(tasks)} runs of at most {budget} fits each, "
+            f"{len(tasks) * budget} fits at most; the bar below shows the time left",
+            file=sys.stderr,
+        )
     runs = run_tasks(tasks, n_jobs=n_jobs, progress=progress, desc=problem.name)
     return collect(problem, budget, seeds, runs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tuninglab.search.benchmark.store import WALL_TIME_KEY
+from tuninglab.search.results import format_count
 from tuninglab.search.tables import format_score, markdown_table
 
 
@@ -61,7 +62,7 @@ def format_benchmark(data: dict[str, Any], space: str | None = None) -> str:
                 row = [
                     label,
                     s["runs"],
-                    f"{s['mean_fits']:.1f}",
+                    format_count(s["mean_fits"]),
                     format_score(s["best_cv_score"]["median"]),
                     f"{test['median']:.4f} [{test['q25']:.4f}, {test['q75']:.4f}]",
                     format_score(test["sd"]) if s["runs"] > 1 else "–",
