@@ -1,14 +1,23 @@
-"""How fast a shared Optuna study runs: trials per second by storage, problem and workers.
+"""How fast a search runs in parallel: thread limits on one machine, and a shared study.
 
-``python -m tuninglab.scale [POSTGRES_URL]`` (what ``make bench-scale`` runs) times
-:func:`tuninglab.tune.tune` with 1 and 2 worker processes, on the embedded SQLite file
-and, when a URL is given, on PostgreSQL, for a problem whose trial takes about 0.1 s
-(``svc`` on ``breast_cancer``) and one whose trial takes about 1 s (``svc`` on
-``digits``). A rate is complete trials divided by the time from the first trial's start
-to the last trial's end, read from the study itself, so process start-up is not in it.
-Each cell is the median of :data:`REPEATS` runs. The results ship with the package
-(``tuninglab/data/scale-benchmark.json``; read them with :func:`load_scale_benchmark`);
-rates depend on the machine, so they are recorded, not re-checked by the tests.
+``python -m tuninglab.scale [POSTGRES_URL]`` (what ``make bench-scale`` runs) measures two
+things and writes ``tuninglab/data/scale-benchmark.json``:
+
+* **Thread limits** (:data:`NESTED_CASES`): one ``GridSearchCV`` over a
+  ``HistGradientBoostingClassifier``, in processes (joblib's default) or in threads, with
+  the models' OpenMP threads limited in different places. Each run is a fresh process;
+  it also reports how many OpenMP threads a model in a worker thread would use, which
+  shows where a limit reaches.
+* **A shared study** (:data:`PROBLEMS`): :func:`tuninglab.tune.tune` with 1 and 2 worker
+  processes on the embedded SQLite file and, when a URL is given, on PostgreSQL. A rate
+  is complete trials divided by the time from the first trial's start to the last
+  trial's end, read from the study, so process start-up is not in it. The 1-worker and
+  2-worker runs are made in pairs, one right after the other, and the speed-up is read
+  per pair, so a slow minute of the machine affects both sides of a pair.
+
+Every case and every pair is repeated :data:`REPEATS` times, interleaved, and the tables
+give the median and the range. Timings depend on the machine, so they are recorded with
+the machine's core count and load, not re-checked by the tests.
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ from tuninglab import tune
 PROBLEMS = {"0.1 s trial": ("svc", "breast_cancer", 40), "1 s trial": ("svc", "digits", 12)}
 """Label -> (model, dataset, trials per run)."""
 WORKERS = (1, 2)
-REPEATS = 3
+REPEATS = 5
+"""Runs per thread-limit case and pairs per storage and problem."""
 
 
 def results_path() -> Path:
@@ -50,116 +60,130 @@ def _rate(url: str, name: str) -> float:
     return len(done) / span.total_seconds()
 
 
-def measure(url: str, model: str, dataset: str, n_trials: int, workers: int) -> dict[str, float]:
-    """Run one fresh study and return its trials/second and wall seconds."""
+def measure(url: str, model: str, dataset: str, n_trials: int, workers: int) -> float:
+    """Run one fresh study and return its complete trials per second."""
     name = f"scale-{uuid.uuid4().hex[:8]}"
-    result = tune.tune(
-        model, dataset, storage=url, study_name=name, n_trials=n_trials, workers=workers
-    )
-    return {"trials_per_second": _rate(url, name), "wall_seconds": result.seconds}
+    tune.tune(model, dataset, storage=url, study_name=name, n_trials=n_trials, workers=workers)
+    return _rate(url, name)
+
+
+def measure_pairs(url: str, model: str, dataset: str, n_trials: int) -> list[dict[str, float]]:
+    """:data:`REPEATS` pairs of runs, 1 worker then 2 (then 2 then 1, alternately)."""
+    pairs = []
+    for repeat in range(REPEATS):
+        order = WORKERS if repeat % 2 == 0 else WORKERS[::-1]
+        rates = {w: measure(url, model, dataset, n_trials, w) for w in order}
+        pairs.append({"one": _sig(rates[1]), "two": _sig(rates[2])})
+    return pairs
 
 
 def run(postgres: str | None = None) -> dict[str, Any]:
-    """Measure every cell; return the JSON-ready results."""
+    """Measure every case and cell; return the JSON-ready results."""
     load = os.getloadavg()[0]
+    nested = measure_nested()
     with tempfile.TemporaryDirectory() as folder:
         storages = {"SQLite (embedded)": f"sqlite:///{folder}/scale.db"}
         if postgres:
             storages["PostgreSQL"] = postgres
-        cells = []
-        for storage, url in storages.items():
-            for label, (model, dataset, n_trials) in PROBLEMS.items():
-                for workers in WORKERS:
-                    runs = [measure(url, model, dataset, n_trials, workers) for _ in range(REPEATS)]
-                    cells.append(
-                        {
-                            "storage": storage,
-                            "problem": f"{label} ({model} on {dataset})",
-                            "trials": n_trials,
-                            "workers": workers,
-                            "trials_per_second": _sig(
-                                statistics.median(r["trials_per_second"] for r in runs)
-                            ),
-                            "wall_seconds": _sig(
-                                statistics.median(r["wall_seconds"] for r in runs)
-                            ),
-                        }
-                    )
+        cells = [
+            {
+                "storage": storage,
+                "problem": f"{label} ({model} on {dataset})",
+                "trials": n_trials,
+                "pairs": measure_pairs(url, model, dataset, n_trials),
+            }
+            for storage, url in storages.items()
+            for label, (model, dataset, n_trials) in PROBLEMS.items()
+        ]
     return {
         "cells": cells,
-        "nested_seconds": measure_nested(),
+        "nested": nested,
         "metadata": {
             "command": "make bench-scale",
             "cpu_count": os.cpu_count(),
             "load_average_at_start": round(load, 2),
             "repeats": REPEATS,
-            "rate": "complete trials / (last trial's end - first trial's start), median of runs",
+            "rate": "complete trials / (last trial's end - first trial's start)",
             "optuna": optuna.__version__,
         },
     }
 
 
 NESTED_SCRIPT = """
-import sys, time
+import json, sys, time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from joblib import parallel_backend
 from sklearn.datasets import load_digits
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GridSearchCV
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
+
+def openmp_threads():
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp")
 
 X, y = load_digits(return_X_y=True)
-grid = {"learning_rate": [0.05, 0.1, 0.2], "max_leaf_nodes": [15, 31]}
-search = GridSearchCV(HistGradientBoostingClassifier(max_iter=60, random_state=0), grid,
+grid = {"learning_rate": [0.1, 0.2], "max_leaf_nodes": [15, 31]}
+search = GridSearchCV(HistGradientBoostingClassifier(max_iter=20, random_state=0), grid,
                       cv=3, n_jobs=2)
 case = sys.argv[1]
+threads = case != "loky"
+limit = threadpool_limits(1) if case == "threads-main-limit" else nullcontext()
+backend = parallel_backend("threading", n_jobs=2) if threads else nullcontext()
 start = time.perf_counter()
-if case == "loky":  # joblib's default: it limits the threads inside its workers
+with limit, backend:
     search.fit(X, y)
-elif case == "threads":  # 2 searches in threads, each model with 2 OpenMP threads
-    with parallel_backend("threading", n_jobs=2):
-        search.fit(X, y)
-else:  # the same, with the models' thread pools limited to 1
-    with parallel_backend("threading", n_jobs=2), threadpool_limits(1):
-        search.fit(X, y)
-print(time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    with ThreadPoolExecutor(1) as pool:  # what a model in a worker thread would use
+        in_thread = pool.submit(openmp_threads).result()
+print(json.dumps({"seconds": seconds, "openmp_threads": in_thread if threads else None}))
 """
 NESTED_CASES = {
-    "loky": "GridSearchCV(n_jobs=2), joblib's default (loky) backend",
-    "threads": "GridSearchCV(n_jobs=2) in threads, each model with 2 OpenMP threads",
-    "threads-limited": "the same, inside threadpool_limits(1)",
+    "loky": "GridSearchCV(n_jobs=2) in processes (joblib's default)",
+    "threads": "the same fits in 2 threads, models unlimited",
+    "threads-main-limit": "2 threads, threadpool_limits(1) around the search",
+    "threads-env": "2 threads, OMP_NUM_THREADS=1 set before Python starts",
 }
+"""Case -> what the table calls it."""
+NESTED_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def measure_nested(repeats: int = REPEATS) -> dict[str, float]:
-    """Seconds (median) of one GridSearchCV over HistGradientBoosting in each case.
+def measure_nested(repeats: int = REPEATS) -> dict[str, Any]:
+    """Seconds of one GridSearchCV over HistGradientBoosting in each case, ``repeats`` times.
 
-    Each run is a fresh process with the thread limits of this project's environment
-    removed, so the models may use every core unless a case limits them.
+    Each run is a fresh process with this project's thread limits removed from its
+    environment (``threads-env`` sets ``OMP_NUM_THREADS=1`` back), so a model may use
+    every core unless the case limits it. The cases take turns, repeat by repeat.
+
+    Returns:
+        Case -> ``runs`` (seconds), ``median`` and ``openmp_threads`` (the OpenMP
+        threads a model in a worker thread uses; ``None`` for processes, which joblib
+        limits itself).
     """
     import subprocess
 
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
-    }
-    times = {}
-    for case in NESTED_CASES:
-        runs = [
-            float(
-                subprocess.run(
-                    [sys.executable, "-c", NESTED_SCRIPT, case],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                    timeout=600,
-                ).stdout
+    base = {k: v for k, v in os.environ.items() if k not in NESTED_ENV}
+    runs: dict[str, list[dict[str, Any]]] = {case: [] for case in NESTED_CASES}
+    for _ in range(repeats):
+        for case in NESTED_CASES:
+            env = dict(base, OMP_NUM_THREADS="1") if case == "threads-env" else base
+            done = subprocess.run(
+                [sys.executable, "-c", NESTED_SCRIPT, case],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
             )
-            for _ in range(repeats)
-        ]
-        times[case] = _sig(statistics.median(runs))
-    return times
+            runs[case].append(json.loads(done.stdout))
+    return {
+        case: {
+            "runs": [_sig(r["seconds"]) for r in found],
+            "median": _sig(statistics.median(r["seconds"] for r in found)),
+            "openmp_threads": found[0]["openmp_threads"],
+        }
+        for case, found in runs.items()
+    }
 
 
 def _sig(value: float) -> float:
@@ -167,28 +191,41 @@ def _sig(value: float) -> float:
 
 
 def format_nested(data: dict[str, Any]) -> str:
-    """The nested-parallelism timings as a Markdown table."""
-    rows = ["| case | seconds |", "|---|---|"]
-    rows += [
-        f"| {NESTED_CASES[case]} | {seconds:.3g} |"
-        for case, seconds in data["nested_seconds"].items()
+    """The thread-limit timings as a Markdown table: median and range of the runs."""
+    rows = [
+        "| case | OpenMP threads per model in a worker thread | seconds, median | range |",
+        "|---|---|---|---|",
     ]
+    for case in NESTED_CASES:
+        found = data["nested"][case]
+        threads = found["openmp_threads"]
+        rows.append(
+            f"| {NESTED_CASES[case]} | {'set by joblib' if threads is None else threads} "
+            f"| {found['median']:.3g} | {min(found['runs']):.3g}–{max(found['runs']):.3g} |"
+        )
     return "\n".join(rows)
 
 
+def speedups(cell: dict[str, Any]) -> list[float]:
+    """The 2-worker rate over the 1-worker rate, pair by pair."""
+    return [pair["two"] / pair["one"] for pair in cell["pairs"]]
+
+
 def format_scale_benchmark(data: dict[str, Any]) -> str:
-    """The results as a Markdown table, with the speed-up of 2 workers over 1."""
-    rates = {(c["storage"], c["problem"], c["workers"]): c for c in data["cells"]}
+    """The shared-study rates as a Markdown table: medians and the speed-up's range."""
     rows = [
-        "| storage | problem | 1 worker (trials/s) | 2 workers (trials/s) | speed-up |",
-        "|---|---|---|---|---|",
+        "| storage | problem | 1 worker (trials/s) | 2 workers (trials/s) "
+        "| speed-up, median | range over the pairs |",
+        "|---|---|---|---|---|---|",
     ]
-    for (storage, problem, workers), cell in rates.items():
-        if workers != 1:
-            continue
-        two = rates[(storage, problem, 2)]["trials_per_second"]
-        one = cell["trials_per_second"]
-        rows.append(f"| {storage} | {problem} | {one:.3g} | {two:.3g} | {two / one:.2f}x |")
+    for cell in data["cells"]:
+        one = statistics.median(p["one"] for p in cell["pairs"])
+        two = statistics.median(p["two"] for p in cell["pairs"])
+        ratios = speedups(cell)
+        rows.append(
+            f"| {cell['storage']} | {cell['problem']} | {one:.3g} | {two:.3g} "
+            f"| {statistics.median(ratios):.2f}x | {min(ratios):.2f}x–{max(ratios):.2f}x |"
+        )
     return "\n".join(rows)
 
 
