@@ -14,7 +14,8 @@ workers on several machines share it. A run::
   name for ``RetryFailedTrialCallback``) queues the same configuration again;
 * a trial whose worker died before its first heartbeat has no heartbeat to go stale: a
   worker that has seen it ``RUNNING`` without one for :data:`ORPHAN_GRACE_SECONDS`
-  fails it and queues it again the same way;
+  fails it and queues it again the same way (so trials that another program runs in the
+  same study with ``ask()`` and ``tell()``, which send no heartbeat, are failed too);
 * any number of workers may start at once on a fresh database: the one that loses the
   race to create the tables waits and tries again (:data:`SCHEMA_ATTEMPTS` times);
 * Ctrl-C or SIGTERM marks the trials in flight failed, queues them again and raises
@@ -108,7 +109,7 @@ def open_storage(url: str) -> RDBStorage:
         engine_kwargs["connect_args"] = {"connect_timeout": 5}
     for attempt in range(1, SCHEMA_ATTEMPTS + 1):
         try:
-            return RDBStorage(
+            storage = RDBStorage(
                 url,
                 engine_kwargs=engine_kwargs,
                 heartbeat_interval=HEARTBEAT_SECONDS,
@@ -117,6 +118,9 @@ def open_storage(url: str) -> RDBStorage:
                     max_retry=MAX_RETRY
                 ),
             )
+            if scheme == "sqlite":
+                _begin_sqlite_transactions_with_the_write_lock(storage.engine)
+            return storage
         except Exception as error:  # sqlalchemy and driver errors, whatever their class
             if attempt < SCHEMA_ATTEMPTS and lost_schema_race(error):
                 time.sleep(random.uniform(0.1, 0.5) * attempt)  # let the winner finish
@@ -126,6 +130,29 @@ def open_storage(url: str) -> RDBStorage:
                 f"cannot open the study storage {redact(url)}: {reason[0] if reason else error}"
             ) from None
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _begin_sqlite_transactions_with_the_write_lock(engine: sqlalchemy.engine.Engine) -> None:
+    """Make every transaction on this SQLite engine begin with ``BEGIN IMMEDIATE``.
+
+    Python's sqlite3 driver opens a transaction only at the first write, and the row
+    locks Optuna asks for (``SELECT ... FOR UPDATE``) do nothing on SQLite. So two
+    workers can both read a trial as ``RUNNING`` (or ``WAITING``) and both claim it: fail
+    it twice and queue it twice, or run it twice. Taking SQLite's write lock when a
+    transaction begins makes each read-then-write one step; the others wait their turn
+    (up to the connection's timeout). This is SQLAlchemy's recipe for pysqlite's
+    transactions. PostgreSQL needs none of it: its row locks work.
+    """
+
+    @sqlalchemy.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sqlalchemy.event.listens_for(engine, "begin")
+    def _begin_immediate(connection: sqlalchemy.engine.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    engine.dispose()  # the connections that created the tables lack the hooks
 
 
 RACE_MESSAGES = ("already exists", "duplicate key value", "unique constraint", "deadlock")
@@ -193,7 +220,7 @@ class Stop:
     and then the trial cannot be given back. So the first signal is recorded, and raised
     at once only while the model is being fitted (:attr:`fitting`); anywhere else it is
     raised at the next :meth:`check`, which the worker calls between storage calls.
-    Later signals are recorded and do nothing more.
+    Later signals are ignored: the first one decides the exit code.
     """
 
     def __init__(self) -> None:
@@ -216,18 +243,27 @@ class Stop:
             raise KeyboardInterrupt
 
 
+@dataclass
+class _Flight:
+    """The trial this worker is running, and whether its score was computed."""
+
+    trial_id: int | None = None
+    scored: bool = False
+
+
 def _objective(
-    model: str, dataset: str, n_trials: int, in_flight: list[int], stop: Stop
+    model: str, dataset: str, n_trials: int, flight: _Flight, stop: Stop
 ) -> Callable[[optuna.Trial], float]:
     problem = problems.get(model, dataset)
 
     def objective(trial: optuna.Trial) -> float:
-        in_flight[:] = [trial._trial_id]
+        flight.trial_id, flight.scored = trial._trial_id, False
         stop.check()
-        ahead = [
+        ahead = [  # queued trials count: each ask() runs the oldest one before a new one
             t
             for t in trial.study.get_trials(
-                deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING)
+                deepcopy=False,
+                states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.WAITING),
             )
             if t.number < trial.number
         ]
@@ -238,9 +274,11 @@ def _objective(
         stop.fitting = True
         try:
             stop.check()
-            return cv_score(problem, params)
+            score = cv_score(problem, params)
         finally:
             stop.fitting = False
+        flight.scored = True
+        return score
 
     return objective
 
@@ -296,12 +334,37 @@ def fail_orphaned_trials(
     return [t for t in expired if _fail_and_requeue(storage, study, t)]
 
 
+def _requeued(study: optuna.Study, number: int) -> bool:
+    """Whether some trial is already the retry of trial ``number``."""
+    return any(
+        t.system_attrs.get("retry_history", [None])[-1] == number
+        for t in study.get_trials(deepcopy=False)
+    )
+
+
 def _give_back(storage: RDBStorage, study: optuna.Study, trial_id: int) -> None:
-    """After an interruption: fail the worker's trial if it still runs, and queue it again."""
-    if storage.get_trial(trial_id).state == TrialState.RUNNING:
+    """After an interruption: fail the worker's trial if it still runs, and queue it again.
+
+    A trial Optuna already failed (the interruption came while it was being scored) is
+    queued unless another worker, which took it for dead meanwhile, queued it first.
+    """
+    trial = storage.get_trial(trial_id)
+    if trial.state == TrialState.RUNNING:
         _fail_and_requeue(storage, study, trial_id)
-    elif storage.get_trial(trial_id).state == TrialState.FAIL:  # Optuna failed it on Ctrl-C
-        RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)(study, storage.get_trial(trial_id))
+    elif trial.state == TrialState.FAIL and not _requeued(study, trial.number):
+        RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)(study, trial)
+
+
+def _lost_to_another_worker(storage: RDBStorage, flight: _Flight) -> bool:
+    """Whether the trial was scored but another worker had failed it first.
+
+    That happens when this worker stalled longer than the grace period (a frozen
+    process, a database that kept it waiting): the others took it for dead, failed it
+    and queued it again, so saving the score fails. The retry will run it.
+    """
+    if flight.trial_id is None or not flight.scored:
+        return False
+    return storage.get_trial(flight.trial_id).state == TrialState.FAIL
 
 
 def work(
@@ -318,9 +381,10 @@ def work(
 
     Between trials the worker fails dead workers' trials (stale heartbeat, or none at
     all) and so queues them again. Once the study is complete it waits, at most
-    :data:`ORPHAN_GRACE_SECONDS` and a little, for trials still marked running, so that
-    a finished study holds no dead worker's trial. Interrupted (``KeyboardInterrupt``),
-    it gives its trial back, failed and queued again, and re-raises.
+    :data:`ORPHAN_GRACE_SECONDS` + :data:`GRACE_SECONDS`, for trials still marked
+    running, so that a finished study holds no dead worker's trial. Interrupted
+    (``KeyboardInterrupt``), it gives its trial back, failed and queued again (up to
+    :data:`MAX_RETRY` times per configuration), and re-raises.
 
     Args:
         url: Storage URL.
@@ -337,8 +401,8 @@ def work(
     storage = open_storage(url)
     sampler = optuna.samplers.TPESampler(seed=seed)
     study = optuna.load_study(study_name=name, storage=storage, sampler=sampler)
-    in_flight: list[int] = []
-    objective = _objective(model, dataset, n_trials, in_flight, stop)
+    flight = _Flight()
+    objective = _objective(model, dataset, n_trials, flight, stop)
     deadline = None if timeout is None else time.monotonic() + timeout
     first_seen: dict[int, float] = {}
     tidy_until: float | None = None
@@ -359,13 +423,22 @@ def work(
             if counts[TrialState.COMPLETE] + counts[TrialState.RUNNING] >= n_trials:
                 time.sleep(HEARTBEAT_SECONDS)  # the last trials are running elsewhere
                 continue
-            study.optimize(objective, n_trials=1, catch=())
-            in_flight.clear()
+            try:
+                study.optimize(objective, n_trials=1, catch=())
+            except Exception:
+                if not _lost_to_another_worker(storage, flight):
+                    raise
+            flight.trial_id = None
             stop.check()
     except KeyboardInterrupt:
-        if in_flight:
-            _give_back(storage, study, in_flight[0])
+        if flight.trial_id is not None:
+            _give_back(storage, study, flight.trial_id)
         raise
+    finally:
+        storage.engine.dispose()
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _worker_main(*args: Any) -> None:
@@ -376,6 +449,7 @@ def _worker_main(*args: Any) -> None:
     stop = Stop()
     for each in (signal.SIGINT, signal.SIGTERM):
         signal.signal(each, stop.handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by _start
     try:
         work(*args, stop=stop)
     except KeyboardInterrupt:
@@ -396,13 +470,20 @@ class TuneResult:
 
 
 class TuneInterrupted(Exception):
-    """Ctrl-C or SIGTERM stopped the run; the trials in flight were failed and re-queued."""
+    """Ctrl-C or SIGTERM stopped the run.
 
-    def __init__(self, complete: int, n_trials: int, signum: int) -> None:
-        super().__init__(
-            f"interrupted after {min(complete, n_trials)} of {n_trials} trials; "
-            "run the same command to resume"
+    The trials in flight were failed and queued again, each configuration up to
+    :data:`MAX_RETRY` times; a worker that could not give its trial back within
+    :func:`_stop`'s 30 s leaves it to the next run's stale-heartbeat check.
+    """
+
+    def __init__(self, complete: int | None, n_trials: int, signum: int) -> None:
+        done = (
+            "while opening the study"
+            if complete is None
+            else f"after {min(complete, n_trials)} of {n_trials} trials"
         )
+        super().__init__(f"interrupted {done}; run the same command to resume")
         self.complete = complete
         self.signum = signum
 
@@ -477,30 +558,76 @@ def tune(
         raise TuneError(str(error).strip("'\"")) from None
     name = study_name or f"{model}-{dataset}"
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    opened: list[RDBStorage] = []
+    try:
+        return _run(
+            model, dataset, storage, name, n_trials, timeout, workers, seed, progress, opened
+        )
+    finally:
+        for each in opened:  # a caller may run many studies in one process
+            each.engine.dispose()
+
+
+def _run(
+    model: str,
+    dataset: str,
+    url: str,
+    name: str,
+    n_trials: int,
+    timeout: float | None,
+    workers: int,
+    seed: int,
+    progress: bool,
+    opened: list[RDBStorage],
+) -> TuneResult:
+    """The body of :func:`tune`; the storage it opens is appended to ``opened``."""
     start = time.monotonic()
     processes: list[Any] = []
+    study: optuna.Study | None = None
     stop = Stop()
     stop.fitting = True  # until the workers start, nothing needs giving back: stop at once
     with _signals_to(stop):
         try:
-            study = open_study(open_storage(storage), name, model, dataset)
+            opened.append(open_storage(url))
+            study = open_study(opened[0], name, model, dataset)
             if _counts(study)[TrialState.COMPLETE] >= n_trials:
                 return _result(study, start, already_complete=True)
             stop.check()
             stop.fitting = False  # from here on, _wait polls stop.signum
-            processes = _start(storage, name, model, dataset, n_trials, timeout, seed, workers)
+            processes = _start(url, name, model, dataset, n_trials, timeout, seed, workers)
             _wait(study, processes, n_trials, progress, stop)
         except KeyboardInterrupt:
             if stop.signum is None:
                 raise  # not ours (the caller's own handler)
-        if stop.signum is not None:
-            _stop(processes)
-            done = _counts(open_study(open_storage(storage), name, model, dataset))
-            raise TuneInterrupted(done[TrialState.COMPLETE], n_trials, stop.signum)
+        finally:
+            if stop.signum is not None:
+                _stop(processes)
+    if stop.signum is not None and not _all_finished(processes):
+        raise TuneInterrupted(_complete_or_none(study, processes), n_trials, stop.signum)
     failed = [p.exitcode for p in processes if p.exitcode not in (0, None)]
     if failed:
         raise TuneError(f"{len(failed)} worker(s) stopped with an error (exit {failed[0]})")
+    assert study is not None
     return _result(study, start)
+
+
+def _all_finished(processes: list[Any]) -> bool:
+    """Whether every worker had ended on its own, with success (a late signal)."""
+    return bool(processes) and all(p.exitcode == 0 for p in processes)
+
+
+def _complete_or_none(study: optuna.Study | None, processes: list[Any]) -> int | None:
+    """Complete trials after an interruption, or ``None`` if they cannot be read.
+
+    Once workers run, the parent's signals only set a flag, so its storage is whole.
+    Before that a signal may have cut a storage call short; then nothing is re-tried.
+    """
+    if study is None:
+        return None
+    try:
+        return _counts(study)[TrialState.COMPLETE]
+    except Exception:
+        return None if not processes else 0
 
 
 def _start(
@@ -513,20 +640,21 @@ def _start(
     seed: int,
     workers: int,
 ) -> list[Any]:
-    """Start the worker processes, with SIGINT ignored until each installs its handler."""
+    """Start the worker processes, with SIGINT and SIGTERM blocked until each has its handlers."""
     context = multiprocessing.get_context("spawn")
     args = (url, name, model, dataset, n_trials, timeout)
     processes = [
         context.Process(target=_worker_main, args=(*args, seed + index), daemon=True)
         for index in range(workers)
     ]
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a spawned Python keeps SIG_IGN
+    # Blocked, not lost: a signal that comes while a worker starts waits until the worker
+    # has its handlers (a spawned Python keeps the blocked set), and until now here.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
         for process in processes:
             process.start()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return processes
 
 

@@ -65,15 +65,22 @@ def test_the_thread_claims_hold_in_every_run(data) -> None:
     assert min(around) <= max(unlimited) and min(unlimited) <= max(around), (
         "a limit around the search and no limit should not be distinguishable"
     )
-    assert max(environment) < 1.5 * min(processes), "the environment limit: close"
+    assert 2 * max(environment) < min(unlimited), "the environment limit: under half"
     assert min(environment) > max(processes), "...and a little slower in every run"
 
 
 def test_the_scaling_claims_hold_in_every_pair(data) -> None:
     """How far it scales, "What the five pairs support"."""
-    for storage in ("SQLite (embedded)", "PostgreSQL"):
-        long_trials = scale.speedups(cell(data, storage, "1 s trial"))
-        assert all(1.8 <= ratio <= 2.1 for ratio in long_trials), (storage, long_trials)
+    long_trials = {
+        storage: scale.speedups(cell(data, storage, "1 s trial"))
+        for storage in ("SQLite (embedded)", "PostgreSQL")
+    }
+    for storage, ratios in long_trials.items():
+        assert all(1.8 <= ratio <= 2.5 for ratio in ratios), ("about doubles", storage, ratios)
+    sqlite_long, postgres_long = long_trials.values()
+    assert min(sqlite_long) <= max(postgres_long) and min(postgres_long) <= max(sqlite_long), (
+        "long trials: the storages should not be told apart"
+    )
     sqlite = scale.speedups(cell(data, "SQLite (embedded)", "0.1 s trial"))
     postgres = scale.speedups(cell(data, "PostgreSQL", "0.1 s trial"))
     assert max(sqlite) < min(postgres), "every SQLite pair below every PostgreSQL pair"
