@@ -218,14 +218,15 @@ class Stop:
 
     A signal that lands inside a database call can leave the storage's session broken,
     and then the trial cannot be given back. So the first signal is recorded, and raised
-    at once only while the model is being fitted (:attr:`fitting`); anywhere else it is
-    raised at the next :meth:`check`, which the worker calls between storage calls.
+    at once only while :attr:`raise_now` is set (a worker sets it while the model is
+    being fitted); anywhere else it is raised at the next :meth:`check`, which the
+    worker calls between storage calls.
     Later signals are ignored: the first one decides the exit code.
     """
 
     def __init__(self) -> None:
         self.signum: int | None = None
-        self.fitting = False
+        self.raise_now = False
 
     def handler(self, signum: int, frame: object) -> None:
         """The signal handler (install it for SIGINT and SIGTERM)."""
@@ -233,8 +234,8 @@ class Stop:
             return
         self.signum = signum
         optuna.logging.set_verbosity(optuna.logging.ERROR)  # no "Trial N failed" traceback
-        if self.fitting:
-            self.fitting = False
+        if self.raise_now:
+            self.raise_now = False
             raise KeyboardInterrupt
 
     def check(self) -> None:
@@ -271,12 +272,12 @@ def _objective(
             trial.set_user_attr("skipped", f"the study already had its {n_trials} trials")
             raise optuna.TrialPruned
         params = problem.space.suggest(trial)
-        stop.fitting = True
+        stop.raise_now = True
         try:
             stop.check()
             score = cv_score(problem, params)
         finally:
-            stop.fitting = False
+            stop.raise_now = False
         flight.scored = True
         return score
 
@@ -287,6 +288,13 @@ _RUNNING_WITHOUT_HEARTBEAT = sqlalchemy.text(
     "SELECT t.trial_id FROM trials t LEFT JOIN trial_heartbeats h ON h.trial_id = t.trial_id"
     " WHERE t.study_id = :study_id AND t.state = 'RUNNING' AND h.trial_id IS NULL"
 )
+
+
+def _requeue(storage: RDBStorage, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+    """Queue a failed trial's configuration again, with the callback :func:`open_storage` set."""
+    callback = storage.get_heartbeat_stale_trial_callback()
+    assert callback is not None, "open_storage always sets one"
+    callback(study, trial)
 
 
 def _fail_and_requeue(storage: RDBStorage, study: optuna.Study, trial_id: int) -> bool:
@@ -300,38 +308,36 @@ def _fail_and_requeue(storage: RDBStorage, study: optuna.Study, trial_id: int) -
             return False
     except UpdateFinishedTrialError:
         return False
-    RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)(study, storage.get_trial(trial_id))
+    _requeue(storage, study, storage.get_trial(trial_id))
     return True
 
 
-def fail_orphaned_trials(
-    storage: RDBStorage, study: optuna.Study, first_seen: dict[int, float]
-) -> list[int]:
-    """Fail and re-queue running trials that never sent a heartbeat.
+class OrphanWatch:
+    """One worker's watch for running trials that never sent a heartbeat.
 
-    A trial counts once this worker has seen it so for :data:`ORPHAN_GRACE_SECONDS`.
-
-    Args:
-        storage: The study's storage.
-        study: The study.
-        first_seen: This worker's record of when it first saw each such trial
-            (``time.monotonic()``), updated in place across calls.
-
-    Returns:
-        The ids of the trials this call failed.
+    :meth:`sweep` fails and re-queues those this worker has seen so for
+    :data:`ORPHAN_GRACE_SECONDS`, timed by its own clock.
     """
-    study_id = storage.get_study_id_from_name(study.study_name)
-    with storage.engine.connect() as connection:
-        found = {
-            row[0] for row in connection.execute(_RUNNING_WITHOUT_HEARTBEAT, {"study_id": study_id})
-        }
-    now = time.monotonic()
-    for trial_id in set(first_seen) - found:
-        del first_seen[trial_id]
-    for trial_id in found:
-        first_seen.setdefault(trial_id, now)
-    expired = [t for t in sorted(found) if now - first_seen[t] >= ORPHAN_GRACE_SECONDS]
-    return [t for t in expired if _fail_and_requeue(storage, study, t)]
+
+    def __init__(self, storage: RDBStorage, study: optuna.Study) -> None:
+        self.storage = storage
+        self.study = study
+        self.study_id = storage.get_study_id_from_name(study.study_name)
+        self.first_seen: dict[int, float] = {}
+        """Trial id -> when this worker first saw it without a heartbeat (monotonic)."""
+
+    def sweep(self) -> list[int]:
+        """Fail and re-queue the expired ones; return the ids this call failed."""
+        with self.storage.engine.connect() as connection:
+            rows = connection.execute(_RUNNING_WITHOUT_HEARTBEAT, {"study_id": self.study_id})
+            found = {row[0] for row in rows}
+        now = time.monotonic()
+        for trial_id in set(self.first_seen) - found:
+            del self.first_seen[trial_id]
+        for trial_id in found:
+            self.first_seen.setdefault(trial_id, now)
+        expired = [t for t in sorted(found) if now - self.first_seen[t] >= ORPHAN_GRACE_SECONDS]
+        return [t for t in expired if _fail_and_requeue(self.storage, self.study, t)]
 
 
 def _requeued(study: optuna.Study, number: int) -> bool:
@@ -352,7 +358,7 @@ def _give_back(storage: RDBStorage, study: optuna.Study, trial_id: int) -> None:
     if trial.state == TrialState.RUNNING:
         _fail_and_requeue(storage, study, trial_id)
     elif trial.state == TrialState.FAIL and not _requeued(study, trial.number):
-        RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRY)(study, trial)
+        _requeue(storage, study, trial)
 
 
 def _lost_to_another_worker(storage: RDBStorage, flight: _Flight) -> bool:
@@ -404,13 +410,13 @@ def work(
     flight = _Flight()
     objective = _objective(model, dataset, n_trials, flight, stop)
     deadline = None if timeout is None else time.monotonic() + timeout
-    first_seen: dict[int, float] = {}
+    orphans = OrphanWatch(storage, study)
     tidy_until: float | None = None
     try:
         while deadline is None or time.monotonic() < deadline:
             stop.check()
             optuna.storages.fail_stale_trials(study)  # a dead worker's trial goes back in line
-            fail_orphaned_trials(storage, study, first_seen)
+            orphans.sweep()
             counts = _counts(study)
             if counts[TrialState.COMPLETE] >= n_trials:
                 if not counts[TrialState.RUNNING]:
@@ -478,12 +484,8 @@ class TuneInterrupted(Exception):
     """
 
     def __init__(self, complete: int | None, n_trials: int, signum: int) -> None:
-        done = (
-            "while opening the study"
-            if complete is None
-            else f"after {min(complete, n_trials)} of {n_trials} trials"
-        )
-        super().__init__(f"interrupted {done}; run the same command to resume")
+        done = "" if complete is None else f" after {min(complete, n_trials)} of {n_trials} trials"
+        super().__init__(f"interrupted{done}; run the same command to resume")
         self.complete = complete
         self.signum = signum
 
@@ -585,7 +587,7 @@ def _run(
     processes: list[Any] = []
     study: optuna.Study | None = None
     stop = Stop()
-    stop.fitting = True  # until the workers start, nothing needs giving back: stop at once
+    stop.raise_now = True  # until the workers start, nothing needs giving back: stop at once
     with _signals_to(stop):
         try:
             opened.append(open_storage(url))
@@ -593,8 +595,8 @@ def _run(
             if _counts(study)[TrialState.COMPLETE] >= n_trials:
                 return _result(study, start, already_complete=True)
             stop.check()
-            stop.fitting = False  # from here on, _wait polls stop.signum
-            processes = _start(url, name, model, dataset, n_trials, timeout, seed, workers)
+            stop.raise_now = False  # from here on, _wait polls stop.signum
+            processes = _start((url, name, model, dataset, n_trials, timeout), seed, workers)
             _wait(study, processes, n_trials, progress, stop)
         except KeyboardInterrupt:
             if stop.signum is None:
@@ -603,7 +605,7 @@ def _run(
             if stop.signum is not None:
                 _stop(processes)
     if stop.signum is not None and not _all_finished(processes):
-        raise TuneInterrupted(_complete_or_none(study, processes), n_trials, stop.signum)
+        raise TuneInterrupted(_complete_or_none(study), n_trials, stop.signum)
     failed = [p.exitcode for p in processes if p.exitcode not in (0, None)]
     if failed:
         raise TuneError(f"{len(failed)} worker(s) stopped with an error (exit {failed[0]})")
@@ -616,35 +618,28 @@ def _all_finished(processes: list[Any]) -> bool:
     return bool(processes) and all(p.exitcode == 0 for p in processes)
 
 
-def _complete_or_none(study: optuna.Study | None, processes: list[Any]) -> int | None:
+def _complete_or_none(study: optuna.Study | None) -> int | None:
     """Complete trials after an interruption, or ``None`` if they cannot be read.
 
-    Once workers run, the parent's signals only set a flag, so its storage is whole.
-    Before that a signal may have cut a storage call short; then nothing is re-tried.
+    Before the workers start, a signal may have cut one of the parent's storage calls
+    short; the count is then not tried again.
     """
     if study is None:
         return None
     try:
         return _counts(study)[TrialState.COMPLETE]
     except Exception:
-        return None if not processes else 0
+        return None
 
 
-def _start(
-    url: str,
-    name: str,
-    model: str,
-    dataset: str,
-    n_trials: int,
-    timeout: float | None,
-    seed: int,
-    workers: int,
-) -> list[Any]:
-    """Start the worker processes, with SIGINT and SIGTERM blocked until each has its handlers."""
+def _start(work_args: tuple[Any, ...], seed: int, workers: int) -> list[Any]:
+    """Start ``workers`` processes running :func:`work` on ``work_args`` and their seeds.
+
+    SIGINT and SIGTERM stay blocked until each worker has its handlers.
+    """
     context = multiprocessing.get_context("spawn")
-    args = (url, name, model, dataset, n_trials, timeout)
     processes = [
-        context.Process(target=_worker_main, args=(*args, seed + index), daemon=True)
+        context.Process(target=_worker_main, args=(*work_args, seed + index), daemon=True)
         for index in range(workers)
     ]
     # Blocked, not lost: a signal that comes while a worker starts waits until the worker
@@ -681,6 +676,6 @@ def _wait(study: optuna.Study, processes: list, n_trials: int, progress: bool, s
             time.sleep(0.5)
         if stop.signum is None:
             bar.update(min(_counts(study)[TrialState.COMPLETE], n_trials) - bar.n)
-    for process in processes:
-        if stop.signum is None:
+    if stop.signum is None:  # else _stop ends them
+        for process in processes:
             process.join()

@@ -92,6 +92,22 @@ def assert_tidy(url: str, name: str, n: int) -> None:
     assert not [t.number for t in found if t.state == TrialState.RUNNING]
 
 
+def svc_args(storage: str, dataset: str, n_trials: int, name: str | None = None) -> list[str]:
+    """``tune`` options for an SVC study of ``n_trials`` on ``dataset`` (default name)."""
+    named = [] if name is None else ["--study-name", name]
+    return [
+        "--storage",
+        storage,
+        *named,
+        "--model",
+        "svc",
+        "--dataset",
+        dataset,
+        "--n-trials",
+        str(n_trials),
+    ]
+
+
 def run_tune(cwd: Path, *args: str, **popen) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tuninglab", "tune", "--no-progress", *args],
@@ -282,7 +298,7 @@ def test_workers_started_together_on_a_fresh_database_all_run(
     its tables: every one exits 0 and the study has exactly N trials."""
     for round_ in range(ROUNDS):
         url = fresh_storage()
-        args = ("--storage", url, "--model", "svc", "--dataset", "iris", "--n-trials", "6")
+        args = svc_args(url, "iris", 6)
         started = [start_tune(tmp_path, *args, "--seed", str(i)) for i in range(TOGETHER)]
         for worker in started:
             _, stderr = worker.communicate(timeout=COMMAND_TIMEOUT)
@@ -311,19 +327,7 @@ def test_a_trial_that_never_sent_a_heartbeat_is_failed_and_run_again(
     assert [t.state for t in trials(storage, name)] == [TrialState.RUNNING]
     assert not beating_running_trials(storage, name)
     started = time.monotonic()
-    done = run_tune(
-        tmp_path,
-        "--storage",
-        storage,
-        "--study-name",
-        name,
-        "--model",
-        "svc",
-        "--dataset",
-        "iris",
-        "--n-trials",
-        "3",
-    )
+    done = run_tune(tmp_path, *svc_args(storage, "iris", 3, name))
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started >= tune.ORPHAN_GRACE_SECONDS
     assert_tidy(storage, name, 3)
@@ -347,18 +351,7 @@ def test_an_interrupted_run_gives_its_trials_back_and_resumes(
     saved, completes), one line is printed, the exit code is 128 + the signal, and the
     same command then finishes the study."""
     name = f"stop-{uuid.uuid4().hex[:8]}"
-    args = [
-        "--storage",
-        storage,
-        "--study-name",
-        name,
-        "--model",
-        "svc",
-        "--dataset",
-        "digits",
-        "--n-trials",
-        "8",
-    ]
+    args = svc_args(storage, "digits", 8, name)
     worker = start_tune(tmp_path, *args, "--workers", "2")
     try:
         _, in_flight = freeze_mid_trial(worker, storage, name)
@@ -418,16 +411,7 @@ def test_chaos_random_kills_and_restarts_end_with_exactly_n_trials(
     url = fresh_storage()
     rng = random.Random(20261202)
     at = sorted(rng.randrange(0, CHAOS_TRIALS - 4) for _ in range(CHAOS_KILLS))
-    args = (
-        "--storage",
-        url,
-        "--model",
-        "svc",
-        "--dataset",
-        "digits",
-        "--n-trials",
-        str(CHAOS_TRIALS),
-    )
+    args = svc_args(url, "digits", CHAOS_TRIALS)
     slots = [start_tune(tmp_path, *args, "--seed", str(i)) for i in range(CHAOS_SLOTS)]
     starts, kills = CHAOS_SLOTS, 0
     deadline = time.monotonic() + COMMAND_TIMEOUT
