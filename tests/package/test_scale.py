@@ -87,3 +87,19 @@ def test_the_scaling_claims_hold_in_every_pair(data) -> None:
     one_sqlite = [p["one"] for p in cell(data, "SQLite (embedded)", "0.1 s trial")["pairs"]]
     one_postgres = [p["one"] for p in cell(data, "PostgreSQL", "0.1 s trial")["pairs"]]
     assert min(one_sqlite) > max(one_postgres), "one worker, short trials: SQLite faster"
+
+
+def test_the_guide_describes_the_benchmark_the_code_runs() -> None:
+    """The sizes and repeat counts the guide's prose gives are the ones in tuninglab.scale."""
+    from pathlib import Path
+
+    page = Path(__file__).parents[2] / "docs/guides/tuning-at-scale.md"
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    grid = '{"learning_rate": [0.1, 0.2], "max_leaf_nodes": [15, 31]}'
+    assert grid in scale.NESTED_SCRIPT and "cv=3" in scale.NESTED_SCRIPT
+    assert "(4 configurations × 3 folds on digits)" in text
+    words = {5: "five"}
+    assert f"in four ways, {words[scale.REPEATS]} times each" in text
+    assert len(scale.NESTED_CASES) == 4
+    assert f"made in {words[scale.REPEATS]} pairs" in text
+    assert f"What the {words[scale.REPEATS]} pairs support" in text
