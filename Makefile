@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint format dist update-outputs new-guide benchmark bench-scale lock clean
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint publishable format dist update-outputs new-guide benchmark bench-scale lock clean
 LINTED := src tests sitebuild tools conftest.py
 BUILD := $(BIN)/mkdocs build --strict
 LIGHTHOUSE_VERSION := 12.8.2
@@ -103,6 +103,9 @@ lint: $(STAMP) ## Check style with ruff, and the GitHub workflows with actionlin
 	$(BIN)/ruff format --check --quiet $(LINTED)
 	$(BIN)/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 	$(BIN)/zizmor --offline --quiet .github/workflows/
+
+publishable: $(STAMP) ## Fail if a draft under Guides in progress still holds template sentences (the publish step runs this)
+	$(BIN)/python -m sitebuild.page_checks --publishable
 
 format: $(STAMP) ## Fix style with ruff
 	$(BIN)/ruff check --fix .

@@ -131,23 +131,31 @@ def template_placeholders(template: str) -> list[str]:
     return found
 
 
-def placeholders_left(rel_path: str, text: str, placeholders: list[str]) -> list[Finding]:
-    """Lines of a guide that still hold placeholder text from the template."""
+def placeholders_left(
+    rel_path: str, text: str, placeholders: list[str], *, draft: bool = False
+) -> list[Finding]:
+    """Lines of a guide that still hold placeholder text from the template.
+
+    A draft (listed under "Guides in progress") is told what is still to write; a guide
+    on the learning path is told that it cannot be there yet.
+    """
     problems, in_code = [], False
     for number, line in enumerate(text.splitlines(), start=1):
         if _FENCE_RE.match(line):
             in_code = not in_code
             continue
         hit = next((p for p in placeholders if not in_code and p in line), None)
-        if hit:
-            problems.append(
-                Finding(
-                    rel_path,
-                    number,
-                    f"placeholder text from the guide template is still here ({hit[:50]!r}…): "
-                    "replace it with the guide's own words",
-                )
+        if hit and draft:
+            message = f"template sentence still to replace ({hit[:50]!r}…)"
+        elif hit:
+            message = (
+                f"placeholder text from the guide template is still here ({hit[:50]!r}…): "
+                "replace it with the guide's own words, or list the guide under Guides in "
+                "progress in mkdocs.yml until it is written"
             )
+        else:
+            continue
+        problems.append(Finding(rel_path, number, message))
     return problems
 
 

@@ -20,6 +20,7 @@ Registered in ``mkdocs.yml`` under ``hooks:``. On every build they:
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +52,7 @@ from sitebuild.frontmatter import Guide, by_file_and_line, validate_guides  # no
 GUIDES_DIR = "guides/"
 _state: dict[str, object] = {"guides": {}, "verified": ""}
 _katex = maths.Katex()
+_log = logging.getLogger("mkdocs.hooks.tuninglab")
 
 
 def _rel(config, path: str) -> str:
@@ -90,6 +92,7 @@ def on_files(files: Files, config) -> Files:
         is_guide = page.src_uri.startswith(GUIDES_DIR)
         report = page_checks.check(rel, text, Path(page.abs_src_path), guide=is_guide, site=facts)
         problems += [str(finding) for finding in report.findings]
+        _report_to_write(rel, report.to_write)
         if is_guide and Path(page.src_uri).stem in guides:
             slug = Path(page.src_uri).stem
             decks[slug] = report.cards
@@ -107,6 +110,19 @@ def on_files(files: Files, config) -> Files:
     _add_figures(files, config)
     _add_labs(files, config, lab_scripts)
     return files
+
+
+def _report_to_write(where: str, to_write: list) -> None:
+    """List a draft's template sentences: the build passes, and says what is left."""
+    if not to_write:
+        return
+    _log.info(
+        "%s is a draft with %d template sentence(s) still to write (the site is not "
+        "published while any are left):\n%s",
+        where,
+        len(to_write),
+        "\n".join(f"  {finding}" for finding in to_write),
+    )
 
 
 def _add_flashcards(

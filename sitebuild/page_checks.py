@@ -6,13 +6,15 @@ contributor sees the same ``file:line`` findings in both. Nothing here imports M
 
 The checks: images without alt text; fences that look like Python but would never run;
 install lines that do not cover the page's code (:mod:`sitebuild.install_lines`); and,
-for a guide, sentences left from the template, its "Check yourself" section
+for a guide, sentences left from the template (an error once the guide is on the
+learning path; for a draft, a list of what is still to write), its "Check yourself" section
 (:mod:`sitebuild.self_check`), glossary terms not linked at their first use and
 prerequisites that come later on the learning path (:mod:`sitebuild.path_checks`).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,8 @@ class PageReport:
 
     findings: list[Finding] = field(default_factory=list)
     cards: list[self_check.Card] = field(default_factory=list)
+    to_write: list[Finding] = field(default_factory=list)
+    """A draft's template sentences: listed, not errors, until the draft leaves the drafts."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class SiteFacts:
     """Every glossary entry, as ``(term, anchor)``."""
     order: list[str]
     """The learning path's guides in order, then the drafts."""
+    drafts: frozenset[str] = frozenset()
+    """The guides listed under "Guides in progress" (:data:`path_checks.IN_PROGRESS`)."""
 
 
 def site_facts(nav: list, docs: Path) -> SiteFacts:
@@ -58,6 +64,7 @@ def site_facts(nav: list, docs: Path) -> SiteFacts:
         if glossary.is_file()
         else [],
         order=path_checks.path_order(nav),
+        drafts=frozenset(path_checks.drafts(nav)),
     )
 
 
@@ -85,10 +92,56 @@ def check(where: str, text: str, path: Path, *, guide: bool, site: SiteFacts) ->
         )
     if guide:
         slug = path.stem
-        report.findings += guide_pages.placeholders_left(where, text, site.template)
+        draft = slug in site.drafts
+        left = guide_pages.placeholders_left(where, text, site.template, draft=draft)
+        if draft:
+            report.to_write += left
+        else:
+            report.findings += left
         report.cards, found = self_check.parse(where, text)
         report.findings += found
         report.findings += path_checks.unlinked_terms(where, slug, text, site.terms)
         report.findings += path_checks.prerequisite_order(where, slug, text, site.order)
     report.findings.sort(key=lambda finding: finding.line)
     return report
+
+
+def unwritten_drafts(mkdocs_yml: Path) -> list[Finding]:
+    """Every template sentence left in a draft of the site ``mkdocs_yml`` configures.
+
+    The build lets a draft keep them, so that ``make test`` stays green while a guide is
+    written; publishing does not (``python -m sitebuild.page_checks --publishable``).
+    """
+    nav = path_checks.read_nav(mkdocs_yml.read_text(encoding="utf-8"))
+    template = guide_pages.template_placeholders(TEMPLATE.read_text(encoding="utf-8"))
+    found = []
+    for slug in path_checks.drafts(nav):
+        page = mkdocs_yml.parent / "docs" / "guides" / f"{slug}.md"
+        if page.is_file():
+            where = page.relative_to(mkdocs_yml.parent).as_posix()
+            text = page.read_text(encoding="utf-8")
+            found += guide_pages.placeholders_left(where, text, template, draft=True)
+    return found
+
+
+def main(argv: list[str]) -> int:
+    """``--publishable``: exit 1, listing each line, if a draft still holds template text."""
+    if argv != ["--publishable"]:
+        print("usage: python -m sitebuild.page_checks --publishable", file=sys.stderr)
+        return 2
+    found = unwritten_drafts(REPO / "mkdocs.yml")
+    for finding in found:
+        print(finding, file=sys.stderr)
+    if found:
+        print(
+            f"not publishing: {len(found)} template sentence(s) left in drafts under "
+            "Guides in progress; write them, or take the draft out of mkdocs.yml's nav",
+            file=sys.stderr,
+        )
+        return 1
+    print("publishable: no draft holds template sentences")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,10 +1,12 @@
 """Scaffold a guide: ``python -m tools.new_guide SLUG`` (what `make new-guide` runs).
 
 Copies ``tools/guide_template.md`` to ``docs/guides/SLUG.md`` and lists the page
-in the "Guides in progress" section of the navigation in ``mkdocs.yml``. The new page's
-example block runs in the tests straight away; the build (and ``make test-fast`` on the
-page) names every line that still holds the template's placeholder sentences, and
-passes once each is replaced with the guide's own words.
+in the "Guides in progress" section of the navigation in ``mkdocs.yml``. The new page
+builds, and its example blocks pass, straight away: ``make test`` stays green. While the
+page is a draft, the build and ``make test-fast`` list every line that still holds one
+of the template's placeholder sentences; the build refuses them once the guide leaves
+"Guides in progress", and ``make publishable`` (run before the site is published)
+refuses them in a draft too.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def main(slug: str) -> int:
     )
     print(
         f"write it, then check it with: make test-fast T={target.relative_to(REPO)} "
-        "(it lists each template sentence still to replace)"
+        "(it lists each template sentence still to replace; make test stays green meanwhile)"
     )
     return 0
 

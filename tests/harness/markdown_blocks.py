@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,17 @@ def _evaluate_mark(mark: str, where: str, line: int) -> pytest.MarkDecorator:
     return decorator
 
 
+class DraftNotWritten(UserWarning):
+    """A draft passes its checks but still holds the template's sentences."""
+
+    def __init__(self, where: str, to_write: list) -> None:
+        lines = "\n".join(str(finding) for finding in to_write)
+        super().__init__(
+            f"{where} is a draft with {len(to_write)} template sentence(s) still to write "
+            f"(the site is not published while any are left):\n{lines}"
+        )
+
+
 class BlockFailure(Exception):
     """The formatted report of a failing block."""
 
@@ -110,6 +122,8 @@ class PageCheck(pytest.Item):
                 where, text, self.path, guide=where.startswith("docs/guides/"), site=_site_facts()
             )
             found = [str(finding) for finding in report.findings]
+            if report.to_write and not found:
+                warnings.warn(DraftNotWritten(where, report.to_write), stacklevel=1)
         else:
             found = [str(finding) for finding in blocks.silent_fence_findings(text, where)]
         if found:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild.guide_pages import template_placeholders
+from sitebuild.page_checks import unwritten_drafts
 from tests.support import REPO, build, guide, load_mkdocs_config, make_project, run_pytest
 from tools.new_guide import SECTION, add_to_nav, main
 
@@ -31,6 +32,40 @@ def test_template_builds_under_strict_once_its_placeholders_are_replaced(tmp_pat
     result = build(config, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "guides" / "my-topic" / "index.html").is_file()
+
+
+def test_a_draft_left_as_the_template_builds_and_lists_what_is_still_to_write(
+    tmp_path: Path,
+) -> None:
+    text = TEMPLATE.read_text(encoding="utf-8")
+    config = make_project(
+        tmp_path,
+        {
+            "my-topic": text,
+            "parameters-vs-hyperparameters": guide(
+                title="Parameters vs hyperparameters", body="**Prerequisites:** none.\n"
+            ),
+        },
+    )
+    nav = (
+        "nav:\n  - index.md\n  - Foundations:\n      - guides/parameters-vs-hyperparameters.md\n"
+        "  - flashcards.md\n  - tags.md\n"
+    )
+    config.write_text(config.read_text(encoding="utf-8") + add_to_nav(nav, "my-topic"))
+    result = build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    count = len(template_placeholders(text))
+    out = result.stdout + result.stderr
+    assert f"docs/guides/my-topic.md is a draft with {count} template sentence(s) still to" in out
+    assert "docs/guides/my-topic.md:2: template sentence still to replace" in out
+    # Publishing refuses what the build lets a draft keep, line by line.
+    found = unwritten_drafts(config)
+    assert len(found) == count and (found[0].path, found[0].line) == ("docs/guides/my-topic.md", 2)
+    assert "template sentence still to replace" in found[0].message
+    for placeholder in template_placeholders(text):
+        text = text.replace(placeholder, "The guide's own words.")
+    (tmp_path / "docs" / "guides" / "my-topic.md").write_text(text, encoding="utf-8")
+    assert unwritten_drafts(config) == []
 
 
 def test_template_code_blocks_pass(tmp_path: Path) -> None:

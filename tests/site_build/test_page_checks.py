@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,18 @@ def test_a_guide_with_a_mistake_of_each_kind_gets_each_finding_at_its_line() -> 
         (13, "fence ```py is never run by "),
         (18, "the code uses numpy, and the"),
     ], found
+
+
+def test_a_draft_is_told_its_template_sentences_without_failing() -> None:
+    text = "---\ntitle: X\n---\n\n**Prerequisites:** none.\n\n" + FACTS.template[0] + "\n"
+    draft = dataclasses.replace(FACTS, drafts=frozenset({"x"}))
+    report = page_checks.check("docs/guides/x.md", text, Path("x.md"), guide=True, site=draft)
+    assert [f.line for f in report.to_write] == [7]
+    assert "template sentence still to replace" in str(report.to_write[0])
+    assert all("placeholder" not in str(f) for f in report.findings)
+    on_path = page_checks.check("docs/guides/x.md", text, Path("x.md"), guide=True, site=FACTS)
+    assert [f.line for f in on_path.findings if "placeholder" in str(f)] == [7]
+    assert on_path.to_write == []
 
 
 def test_another_page_skips_the_guide_rules() -> None:
