@@ -10,7 +10,13 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from tests.support import REPO
+
+# What serving adds to a build: the config and the theme. A page the build would refuse
+# fails `make build` (and this run's build) before this test could see it.
+pytestmark = pytest.mark.depends_on("mkdocs.yml", "overrides", "docs/assets")
 
 PAGES = ["/", "/guides/parameters-vs-hyperparameters/", "/tags/"]
 
