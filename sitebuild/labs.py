@@ -48,6 +48,11 @@ LAB_WALL_LIMIT = 3 * LAB_TIMEOUT
 lab that hangs, loose enough that other work on the machine cannot trip it."""
 PAGE_FOLDER = "lab-page"
 """Folder name of the executed notebooks that mkdocs-jupyter renders (its ``include``)."""
+_DRAWS_RE = re.compile(
+    r"\bplt\.(?:show|subplots|subplot|figure|plot|scatter|bar|barh|hist|imshow|matshow)\("
+    r"|\.show\(\)|display\(fig"
+)
+"""A line of a lab cell that makes or shows a pyplot figure."""
 _ALT_RE = re.compile(r"^#\s*alt:\s*(?P<alt>.+?)\s*$")
 _CELL_RE = re.compile(r"^# %%(?P<rest>.*)$")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
@@ -110,7 +115,9 @@ def code_cell_lines(text: str) -> list[int]:
 def figure_alts(text: str, where: str) -> list[str]:
     """Alt texts of the lab's figures: the ``# alt:`` line that opens each figure cell.
 
-    A code cell that calls ``plt.show()`` or ``display(fig)`` must open with one.
+    A code cell that makes or shows a pyplot figure (``plt.subplots()``, ``plt.figure()``,
+    ``plt.plot(...)``, ``plt.show()``, ``display(fig)``) must open with one: Jupyter shows
+    the figure at the end of that cell whether or not it calls ``show``.
     """
     alts, lines = [], text.splitlines()
     starts = code_cell_lines(text)
@@ -118,7 +125,7 @@ def figure_alts(text: str, where: str) -> list[str]:
         end = next((n for n in range(start, len(lines)) if _CELL_RE.match(lines[n])), len(lines))
         body = lines[start:end]
         first = next((line for line in body if line.strip()), "")
-        draws = any(re.search(r"\bplt\.show\(|\.show\(\)|display\(fig", line) for line in body)
+        draws = any(_DRAWS_RE.search(line) for line in body if not line.lstrip().startswith("#"))
         if match := _ALT_RE.match(first):
             alts.append(match.group("alt"))
         elif draws:

@@ -160,11 +160,13 @@ def flashcards_markdown(decks: list[tuple[str, str, list[Card]]]) -> str:
     """The flashcards page: every guide's questions, in reading order.
 
     Args:
-        decks: ``(slug, title, cards)`` per guide, in the order of the site's nav.
+        decks: ``(slug, title, cards)`` per guide, in the order of the site's nav; a
+            guide without cards is left out (the build reports its missing section).
 
     Returns:
         The page's Markdown.
     """
+    decks = [deck for deck in decks if deck[2]]  # a guide with no section is refused itself
     total = sum(len(cards) for _, _, cards in decks)
     parts = [
         "---\ntitle: Flashcards\ndescription: Every guide's self-check questions in one "

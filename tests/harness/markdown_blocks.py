@@ -70,17 +70,20 @@ class MarkdownFile(pytest.File):
         for block in parsed:
             item = MarkdownBlock.from_parent(self, name=f"line {block.line}", block=block)
             for mark in block.marks:
-                item.add_marker(_evaluate_mark(mark, where, block.line))
+                decorator = _evaluate_mark(mark, where, block.line)
+                if isinstance(decorator, str):  # this block fails; the page's others run
+                    item.refused = decorator
+                else:
+                    item.add_marker(decorator)
             yield item
 
 
-def _evaluate_mark(mark: str, where: str, line: int) -> pytest.MarkDecorator:
+def _evaluate_mark(mark: str, where: str, line: int) -> pytest.MarkDecorator | str:
+    """The marker a page puts on a block, or why it is refused (a skip with no reason)."""
     decorator = eval(mark, {"pytest": pytest, "sys": sys})  # the page's own marker text
     name = decorator.mark.name
     if name in {"skip", "skipif", "xfail"} and "reason" not in decorator.mark.kwargs:
-        raise pytest.Collector.CollectError(
-            f"{where}:{line}: <!--{mark}--> needs a reason: pytest.mark.{name}(reason='why')"
-        )
+        return f"{where}:{line}: <!--{mark}--> needs a reason: pytest.mark.{name}(reason='why')"
     return decorator
 
 
@@ -142,6 +145,8 @@ class MarkdownBlock(pytest.Item):
     def __init__(self, *, block: blocks.Block, **kwargs) -> None:
         super().__init__(**kwargs)
         self.block = block
+        self.refused = ""
+        """Why the block's own marker is refused; the block then fails with this."""
 
     @property
     def where(self) -> str:
@@ -149,6 +154,8 @@ class MarkdownBlock(pytest.Item):
 
     def runtest(self) -> None:
         block = self.block
+        if self.refused:
+            raise BlockFailure(self.refused)
         if block.expected and (found := blocks.unrounded_floats(block.expected)):
             raise BlockFailure(blocks.unrounded_message(self.where, block.expected_line, found))
         try:

@@ -120,9 +120,11 @@ def test_a_syntax_error_names_its_line(page) -> None:
     assert f"{shown(page)}:5: code block raised SyntaxError" in out
 
 
-def test_a_skip_without_a_reason_is_refused(page) -> None:
-    out = run_page(page, "# T\n\n<!--pytest.mark.skip-->\n```python\nprint(1)\n```\n")
-    assert "needs a reason: pytest.mark.skip(reason='why')" in out
+def test_a_skip_without_a_reason_is_refused_and_the_other_blocks_still_run(page) -> None:
+    text = "# T\n\n<!--pytest.mark.skip-->\n```python\nprint(1)\n```\n\n```python\nx = 2\n```\n"
+    out = run_page(page, text)
+    assert f"{shown(page)}:4: <!--pytest.mark.skip--> needs a reason: pytest.mark.skip(" in out
+    assert "1 failed, 2 passed" in out  # the refused block; the page check and the other
 
 
 # --- mistakes the build catches ----------------------------------------------------------

@@ -12,7 +12,7 @@ import nbclient
 import nbformat
 import pytest
 
-from sitebuild.labs import code_cell_lines, figure_alts, lab_paths
+from sitebuild.labs import LabError, code_cell_lines, figure_alts, lab_paths
 from tests.support import REPO, build, guide, make_project
 
 pytestmark = pytest.mark.depends_on(
@@ -74,6 +74,20 @@ def test_a_lab_builds_with_its_downloads_and_related_guide(tmp_path: Path) -> No
     assert '<a href="../../guides/a/">A</a>' in page
     guide_page = (tmp_path / "site/guides/a/index.html").read_text(encoding="utf-8")
     assert 'id="related-labs"' in guide_page and "../../labs/my-lab/" in guide_page
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["fig, ax = plt.subplots()\nax.plot([1, 2])\n", "plt.figure()\n", "plt.plot([1, 2])\n"],
+    ids=["subplots", "figure", "plot"],
+)
+def test_a_cell_that_makes_a_figure_without_show_needs_alt_text_too(cell: str) -> None:
+    # Jupyter shows a figure made in a cell at the cell's end, show() or not; the
+    # missing alt text is found from the script's text, before the lab runs.
+    text = f"# %% [markdown]\n# hi\n\n# %%\nimport matplotlib.pyplot as plt\n\n{cell}"
+    with pytest.raises(LabError, match=r"^x\.py:5: this cell draws a figure; open it"):
+        figure_alts(text, "x.py")
+    assert figure_alts("# %%\n# plt.show() in a comment draws nothing\nx = 1\n", "y.py") == []
 
 
 def test_cell_lines_and_alts_follow_the_script() -> None:
