@@ -28,3 +28,21 @@ def test_no_page_tunes_on_bare_recall() -> None:
 def test_the_recall_trap_is_shown_with_its_numbers() -> None:
     text = (REPO / "docs/guides/loss-functions-and-metrics.md").read_text(encoding="utf-8")
     assert "make_scorer" in text and "fbeta_score" in text and "average_precision" in text
+
+
+HYPERBAND_TABLE_1 = """\
+s=4: 81×1, 27×3, 9×9, 3×27, 1×81
+s=3: 34×3, 11×9, 3×27, 1×81
+s=2: 15×9, 5×27, 1×81
+s=1: 8×27, 2×81
+s=0: 5×81"""
+"""Li et al. (JMLR 2018), Table 1: Hyperband's brackets for R = 81 and eta = 3, as
+(configurations × resource) per rung, transcribed from the paper."""
+
+
+def test_the_halving_guide_prints_hyperbands_brackets_as_the_paper_gives_them() -> None:
+    # The page's block computes the brackets and its checked output holds them; this
+    # ties that output to the paper's table, so neither can drift.
+    text = (REPO / "docs/guides/successive-halving-and-pruning.md").read_text(encoding="utf-8")
+    assert f"```text\n{HYPERBAND_TABLE_1}\n```" in text
+    assert "Table 1 in Li et al. (2018)" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -54,25 +55,90 @@ def test_paired_interval_refuses_what_it_cannot_estimate():
         paired_interval([0.1, 0.2], confidence=95)
 
 
+def test_corrected_test_widens_the_variance_by_the_split_ratio():
+    # Hand-computed: mean 0.008, sample variance 0.00037; with 5 splits of 70 rows to fit
+    # and 30 to score, the variance of the mean is 0.00037 * (1/5 + 30/70).
+    gaps = [0.01, -0.02, 0.03, 0.0, 0.02]
+    test = benchmark.corrected_test(gaps, n_train=70, n_test=30)
+    se = math.sqrt(0.00037 * (1 / 5 + 30 / 70))
+    assert test["mean"] == pytest.approx(0.008) and test["se"] == pytest.approx(se)
+    half = stats.t.ppf(0.975, 4) * se
+    assert (test["low"], test["high"]) == pytest.approx((0.008 - half, 0.008 + half))
+    assert test["p"] == pytest.approx(2 * stats.t.sf(0.008 / se, 4))
+    # With no overlap to correct for (n_test / n_train -> 0) it is scipy's one-sample test.
+    plain = benchmark.corrected_test(gaps, n_train=10**12, n_test=1)
+    assert plain["p"] == pytest.approx(stats.ttest_1samp(gaps, 0.0).pvalue)
+
+
+def test_corrected_test_refuses_what_it_cannot_estimate():
+    with pytest.raises(ValueError, match="at least 2 differences, got 1"):
+        benchmark.corrected_test([0.1], 70, 30)
+    with pytest.raises(ValueError, match="split sizes must be at least 1"):
+        benchmark.corrected_test([0.1, 0.2], 0, 30)
+
+
+def test_holm_matches_a_hand_computed_family():
+    # Sorted: 0.01 x 4 = 0.04; 0.02 x 3 = 0.06; 0.03 x 2 = 0.06 (kept monotone); 0.5 x 1.
+    assert benchmark.holm([0.03, 0.01, 0.5, 0.02]) == pytest.approx([0.06, 0.04, 0.5, 0.06])
+    assert benchmark.holm([0.4, 0.9]) == pytest.approx([0.8, 0.9])
+    assert benchmark.holm([]) == []
+
+
+def test_equivalence_p_is_the_larger_one_sided_p():
+    mean, se, df = 0.005, 0.006, 19
+    lower = stats.t.sf((mean + 0.02) / se, df)
+    upper = stats.t.cdf((mean - 0.02) / se, df)
+    assert benchmark.equivalence_p(mean, se, df, 0.02) == pytest.approx(max(lower, upper))
+    # scipy's one-sided one-sample tests on data with that mean and se agree
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=20)
+    x = (x - x.mean()) / x.std(ddof=1) * se * math.sqrt(20) + mean
+    low_p = stats.ttest_1samp(x, -0.02, alternative="greater").pvalue
+    high_p = stats.ttest_1samp(x, 0.02, alternative="less").pvalue
+    assert benchmark.equivalence_p(mean, se, df, 0.02) == pytest.approx(max(low_p, high_p))
+    assert benchmark.equivalence_p(0.03, se, df, 0.02) > 0.5  # outside the margin
+    with pytest.raises(ValueError, match="margin > 0"):
+        benchmark.equivalence_p(0.0, se, df, 0.0)
+
+
+def test_detectable_difference_has_the_power_it_claims():
+    se, df = 0.01, 19
+    delta = benchmark.detectable_difference(se, df)
+    critical = stats.t.ppf(0.975, df)
+    # Power of the two-sided test at that true difference, from the noncentral t.
+    power = stats.nct.sf(critical, df, delta / se) + stats.nct.cdf(-critical, df, delta / se)
+    assert power == pytest.approx(0.8, abs=0.01)
+
+
 @pytest.mark.parametrize(
-    ("low", "high", "expected"),
+    ("mean", "p", "equivalence", "expected"),
     [
-        (0.001, 0.02, "better"),
-        (-0.02, -0.001, "worse"),
-        (-0.01, 0.01, "not distinguishable"),
-        (0.0, 0.02, "not distinguishable"),  # touching 0 does not exclude it
-        (-0.02, 0.0, "not distinguishable"),
-        (0.0, 0.0, "not distinguishable"),  # every gap 0
+        (0.01, 0.01, 0.9, "better"),
+        (-0.01, 0.01, 0.9, "worse"),
+        (0.001, 0.9, 0.01, "equivalent"),
+        (0.001, 0.9, 0.2, "not distinguishable"),
+        (0.01, 0.05, 0.05, "not distinguishable"),  # 0.05 is not below 0.05
     ],
 )
-def test_verdict_claims_a_difference_only_when_the_interval_excludes_zero(low, high, expected):
-    assert verdict(low, high) == expected
+def test_verdict_reads_the_adjusted_p_values(mean, p, equivalence, expected):
+    assert verdict(mean, p, equivalence) == expected
     assert expected in benchmark.VERDICTS
 
 
-def test_verdict_refuses_an_upside_down_interval():
-    with pytest.raises(ValueError, match="low <= high"):
-        verdict(0.1, -0.1)
+def test_rank_comparison_matches_scipy_and_demsar():
+    means = {
+        "a": {"x": 0.9, "y": 0.8, "z": 0.7},
+        "b": {"x": 0.85, "y": 0.86, "z": 0.6},
+        "c": {"x": 0.95, "y": 0.7, "z": 0.7},
+    }
+    found = benchmark.rank_comparison(means)
+    assert found["mean_rank"] == pytest.approx({"x": 1.3333, "y": 1.8333, "z": 2.8333}, abs=1e-4)
+    expected = stats.friedmanchisquare([0.9, 0.85, 0.95], [0.8, 0.86, 0.7], [0.7, 0.6, 0.7])
+    assert found["p"] == pytest.approx(expected.pvalue, abs=1e-4)
+    # Demsar (2006), Table 5: q = 2.343 for 3 classifiers at 0.05; CD = q sqrt(k(k+1)/6N)
+    assert found["critical_difference"] == pytest.approx(2.343 * math.sqrt(12 / 18), abs=1e-3)
+    with pytest.raises(ValueError, match="at least 3 datasets"):
+        benchmark.rank_comparison({"a": means["a"], "b": means["b"]})
 
 
 def test_describe_has_no_sd_for_a_single_value():
@@ -86,11 +152,11 @@ def test_describe_has_no_sd_for_a_single_value():
 def test_paired_comparison_pairs_by_repetition_and_counts_wins():
     ours = [{"repetition": i, "test_score": s} for i, s in enumerate([0.9, 0.8, 0.95])]
     theirs = [{"repetition": i, "test_score": s} for i, s in enumerate([0.85, 0.8, 0.9])]
-    found = compare_paired("tpe", ours[::-1], "random", theirs)  # order does not matter
+    found = compare_paired("tpe", ours[::-1], "random", theirs, (70, 30))  # order does not matter
     assert (found["wins"], found["ties"], found["losses"]) == (2, 1, 0)
     assert found["mean_difference"] == pytest.approx(round((0.05 + 0 + 0.05) / 3, 4))
     with pytest.raises(ValueError, match="same repetitions"):
-        compare_paired("tpe", ours[:2], "random", theirs)
+        compare_paired("tpe", ours[:2], "random", theirs, (70, 30))
 
 
 # --- seeds ---------------------------------------------------------------------------
@@ -275,3 +341,53 @@ def test_integers_strings_and_booleans_compare_exactly():
     assert differences({"b": True}, {"b": 1}) == ["b: committed True, now 1"]
     assert differences({"x": 1.0}, {"x": 1.0 + 1e-12}) == []
     assert differences({"x": 1.0}, {"x": "1.0"}) == ["x: committed 1.0, now '1.0'"]
+
+
+# --- the strategy guide's claims -----------------------------------------------------
+
+GUIDE = REPO / "docs" / "guides" / "choosing-a-tuning-strategy.md"
+
+
+def _prose(text: str) -> str:
+    """The guide's text outside code fences, as one line per paragraph."""
+    kept, fence = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fence = not fence
+            continue
+        if not fence:
+            kept.append(line.strip())
+    return re.sub(r"\s+", " ", " ".join(kept))
+
+
+@pytest.mark.depends_on("docs/guides/choosing-a-tuning-strategy.md")
+def test_the_strategy_guide_states_the_verdicts_its_tables_hold(committed):
+    prose = _prose(GUIDE.read_text(encoding="utf-8"))
+    svc = [
+        (dataset, c)
+        for dataset, entry in committed["results"]["svc"].items()
+        for c in entry["comparisons"]
+    ]
+    verdicts = [c["verdict"] for _, c in svc]
+    assert len(svc) == 21 and 'none of the 21 says "better" or "worse"' in prose
+    assert verdicts.count("better") == verdicts.count("worse") == 0
+    equivalent = {
+        (d, c["strategy"], c["reference"]) for d, c in svc if c["verdict"] == "equivalent"
+    }
+    assert equivalent == {("breast_cancer", "tpe", "grid_full"), ("digits", "halving", "grid_full")}
+    assert (
+        'Two say "equivalent (±0.02)": TPE against the full grid on breast cancer, and '
+        "halving against the full grid on digits. The other 19" in prose
+    )
+    detectable = [c["detectable"] for _, c in svc]
+    assert 0.015 <= min(detectable) <= 0.025 and 0.04 <= max(detectable) <= 0.05
+    assert "of about 0.02 to 0.045" in prose
+    hgb = committed["results"]["hgb"]["synthetic"]["comparisons"]
+    assert all(c["verdict"] == "not distinguishable" for c in hgb)
+    assert sorted(round(c["detectable"], 2) for c in hgb) == [0.05, 0.07]
+    assert "five to seven points could have been seen" in prose
+    # "As good as" is claimed only with an equivalence test behind it: on this page it
+    # appears only in quotation marks, as the reading the page warns against.
+    assert re.findall(r".as good as", prose) == ['"as good as'] * len(
+        re.findall("as good as", prose)
+    )

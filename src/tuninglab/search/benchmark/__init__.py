@@ -23,9 +23,14 @@ Design, fixed before any result was looked at:
 * **Statistics.** Per dataset x space and strategy: median and interquartile range of
   the outer-test score over :data:`REPETITIONS` repetitions. Each strategy is compared
   with a reference (random search; on ``svc`` also the full grid) by the per-repetition
-  differences of outer-test scores: their mean, a 95% t-interval and a verdict that is
-  ``"better"`` or ``"worse"`` when the interval excludes 0 and ``"not distinguishable"``
-  otherwise. Nothing more is claimed.
+  differences of outer-test scores: their mean, the corrected resampled t-interval
+  (Nadeau and Bengio 2003; the repetitions' splits overlap), a p-value and an
+  equivalence test with margin :data:`EQUIVALENCE_MARGIN`, both Holm-adjusted over the
+  comparisons of one table, and the smallest difference the comparison could detect.
+  The verdict is ``"better"`` or ``"worse"`` when the adjusted p is below 0.05,
+  ``"equivalent"`` when the adjusted equivalence p is, and ``"not distinguishable"``
+  otherwise. Across the datasets of a space, Friedman's test on mean ranks with
+  Nemenyi's critical difference (Demšar 2006). Nothing more is claimed.
 
 Run it with ``python -m tuninglab benchmark``: it rewrites the results that ship with the
 package (``tuninglab/data/benchmark.json``; read them with :func:`load_benchmark`). The
@@ -54,12 +59,14 @@ from tuninglab.search.benchmark.design import (
     COMMAND,
     CONFIDENCE,
     DATASETS,
+    EQUIVALENCE_MARGIN,
     HGB_BUDGET,
     HGB_CONFIGS,
     HGB_FOLDS,
     HGB_MAX_ITER,
     NOTES,
     OUTER_TEST_SIZE,
+    POWER,
     REPETITIONS,
     SPACES,
     SVC_BUDGET,
@@ -79,6 +86,7 @@ from tuninglab.search.benchmark.design import (
 )
 from tuninglab.search.benchmark.report import (
     format_benchmark,
+    format_ranks,
 )
 from tuninglab.search.benchmark.runs import (
     Task,
@@ -100,9 +108,14 @@ from tuninglab.search.benchmark.staleness import (
 from tuninglab.search.benchmark.stats import (
     compare_paired,
     comparisons,
+    corrected_test,
     describe,
+    detectable_difference,
+    equivalence_p,
     grid_edges,
+    holm,
     paired_interval,
+    rank_comparison,
     summarize_entry,
     summarize_strategy,
     verdict,
@@ -122,6 +135,8 @@ __all__ = [
     "CHECKPOINTS",
     "CONFIDENCE",
     "VERDICTS",
+    "EQUIVALENCE_MARGIN",
+    "POWER",
     "DATASETS",
     "SYNTHETIC",
     "SVC_SPACE",
@@ -150,6 +165,11 @@ __all__ = [
     "plan",
     "run_records",
     "paired_interval",
+    "corrected_test",
+    "equivalence_p",
+    "detectable_difference",
+    "holm",
+    "rank_comparison",
     "verdict",
     "describe",
     "summarize_strategy",
@@ -171,4 +191,5 @@ __all__ = [
     "compare_records",
     "spot_check",
     "format_benchmark",
+    "format_ranks",
 ]

@@ -39,8 +39,14 @@ CHECKPOINTS = (0.1, 0.25, 0.5, 0.75, 1.0)
 """Shares of a strategy's budget at which its current choice is scored on the outer test."""
 CONFIDENCE = 0.95
 """Coverage of the paired t-intervals."""
-VERDICTS = ("better", "worse", "not distinguishable")
-"""The only conclusions a comparison may state."""
+VERDICTS = ("better", "worse", "equivalent", "not distinguishable")
+"""The only conclusions a comparison may state ("equivalent": within ±EQUIVALENCE_MARGIN)."""
+EQUIVALENCE_MARGIN = 0.02
+"""Two strategies are called equivalent only when a test shows their mean outer-test
+accuracies within this much of each other (two percentage points: about one test sample
+on wine, three on breast_cancer)."""
+POWER = 0.8
+"""The power at which each comparison states the smallest difference it could detect."""
 DATASETS: dict[str, int | None] = {
     "breast_cancer": None,
     "digits": 500,
@@ -161,17 +167,26 @@ _SPLIT, _RUN = 0, 1
 NOTES = [
     "Accuracy on an outer test set moves in steps of one sample: 1/54 = 0.0185 on wine, "
     "1/171 = 0.0058 on breast_cancer, 1/150 = 0.0067 on digits, 1/120 = 0.0083 on synthetic.",
-    "Each comparison's interval has 95% coverage on its own; with about 20 comparisons, "
-    "one 'better' or 'worse' among them is expected by chance even when nothing differs.",
-    "The t-interval assumes the mean of the paired differences is roughly normal; with "
-    "20 repetitions and differences in steps of one test sample that is an approximation.",
-    "The repetitions reuse one small dataset: their outer splits overlap, so the "
-    "intervals describe this dataset's split-to-split variation, not new datasets.",
+    "The repetitions are random splits of one small dataset: their training parts "
+    "overlap, so the differences of two repetitions are correlated. The intervals and "
+    "p-values use the corrected resampled t-test (Nadeau and Bengio 2003), whose "
+    "variance is sd^2 * (1/J + n_test/n_train), about 3 times wider than a plain "
+    "t-interval here. They describe this dataset's split-to-split variation, not new "
+    "datasets.",
+    "A verdict 'better' or 'worse' needs a Holm-adjusted p below 0.05 over the "
+    "comparisons of its table; 'equivalent' needs a Holm-adjusted equivalence test "
+    f"(TOST, margin +-{EQUIVALENCE_MARGIN}) below 0.05. 'not distinguishable' is neither: "
+    "it says no more than that this benchmark cannot tell.",
+    f"detectable: the smallest true difference each comparison would call 'better' or "
+    f"'worse' with probability {POWER} (a single test at 0.05, from the observed sd; an "
+    "approximation).",
+    "The t-tests assume the mean of the paired differences is roughly normal; with 20 "
+    "repetitions and differences in steps of one test sample that is an approximation.",
     "halving has a full-data CV score, and so a choice, only after its last rung; its "
     "curve has no earlier points.",
     f"On svc, TPE's budget buys 14 configurations, {TPE_STARTUP_TRIALS} of them random "
     "start-up trials; it can model only the last 4. The hgb space gives it 20 of 30.",
-    "To fit the run into 5 minutes on 2 cores: digits is a stratified subsample of 500 "
+    "To fit the run into about 13 minutes on 2 cores: digits is a stratified subsample of 500 "
     f"images, every search uses 3-fold CV, hgb boosts {HGB_MAX_ITER} iterations and runs "
     f"on one dataset, and there are {REPETITIONS} repetitions.",
 ]
@@ -288,10 +303,16 @@ def metadata(repetitions: int) -> dict[str, Any]:
         "statistics": (
             "per strategy: median and quartiles (numpy linear interpolation) and mean and "
             "sd (ddof=1) over repetitions; comparisons: per-repetition differences of "
-            f"test_score (strategy minus reference), mean and {int(CONFIDENCE * 100)}% "
-            "t-interval (sd ddof=1, n-1 degrees of freedom), rounded to 4 decimals; "
-            "verdict 'better' if the rounded interval is above 0, 'worse' if below, "
-            "'not distinguishable' otherwise"
+            "test_score (strategy minus reference): mean, corrected resampled t-interval "
+            f"at {int(CONFIDENCE * 100)}% (Nadeau and Bengio 2003: variance sd^2 * (1/J + "
+            "n_test/n_train), J - 1 degrees of freedom) and its two-sided p; "
+            f"equivalence test (TOST) with margin {EQUIVALENCE_MARGIN}; both p-values "
+            "Holm-adjusted over the comparisons of one dataset and space; smallest "
+            f"difference detectable with power {POWER}; rounded to 4 decimals; verdict "
+            "'better'/'worse' if the adjusted p < 0.05, else 'equivalent' if the adjusted "
+            "TOST p < 0.05, else 'not distinguishable'; across the datasets of a space, "
+            "Friedman's test on the strategies' mean ranks with Nemenyi's critical "
+            "difference (Demsar 2006)"
         ),
         "fit_counting": (
             "one model trained on one full training fold = 1 fit; halving counts a fit on "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tuninglab.search.benchmark.design import EQUIVALENCE_MARGIN
 from tuninglab.search.benchmark.store import WALL_TIME_KEY
 from tuninglab.search.results import format_count
 from tuninglab.search.tables import format_score, markdown_table
@@ -13,15 +14,41 @@ def _gap(value: float) -> str:
     return f"{value:+.4f}"
 
 
+def _verdict(verdict: str, margin: float) -> str:
+    return f"equivalent (±{margin:g})" if verdict == "equivalent" else verdict
+
+
+def format_ranks(data: dict[str, Any], space: str) -> str:
+    """Return one space's comparison across datasets: mean ranks, Friedman and Nemenyi.
+
+    Args:
+        data: :func:`run_benchmark`'s result (or the JSON loaded back).
+        space: A space with 3 datasets or more.
+
+    Returns:
+        A heading line, a table of mean ranks (1 = best; lowest first) and a line with
+        Friedman's p and Nemenyi's critical difference.
+    """
+    found = data["across_datasets"][space]
+    ranks = sorted(found["mean_rank"].items(), key=lambda item: (item[1], item[0]))
+    table = markdown_table(["strategy", "mean rank"], [[k, f"{v:.2f}"] for k, v in ranks])
+    return (
+        f"{space} across {len(found['datasets'])} datasets ({', '.join(found['datasets'])})"
+        f"\n\n{table}\n\nFriedman p = {found['p']:.2f}; mean ranks closer than "
+        f"{found['critical_difference']:.2f} are not distinguishable (Nemenyi, 0.05)"
+    )
+
+
 def format_benchmark(data: dict[str, Any], space: str | None = None) -> str:
     """Return the benchmark as text: two Markdown tables per dataset and space.
 
     The first table has, per strategy, the runs, the mean fits, the median best CV score
     (optimistic: it selected the configuration), the chosen configuration's outer-test
     score as median [first quartile, third quartile] and its sd ("–" for a single run).
-    The second has each paired comparison: mean gap (strategy minus reference), 95%
-    interval, verdict and in how many repetitions the strategy scored higher, the same
-    or lower.
+    The second has each paired comparison: mean gap (strategy minus reference), its
+    corrected 95% interval, the Holm-adjusted p, the smallest difference it could detect
+    (power 0.8), the verdict and in how many repetitions the strategy scored higher, the
+    same or lower.
 
     Args:
         data: :func:`run_benchmark`'s result (or the JSON loaded back).
@@ -31,6 +58,7 @@ def format_benchmark(data: dict[str, Any], space: str | None = None) -> str:
         The tables with a heading line each, and the total wall time if ``data`` has it.
     """
     blocks = []
+    margin = EQUIVALENCE_MARGIN
     wall = data.get(WALL_TIME_KEY, {})
     repetitions = data["metadata"]["repetitions"]
     for space_name, by_dataset in data["results"].items():
@@ -76,12 +104,23 @@ def format_benchmark(data: dict[str, Any], space: str | None = None) -> str:
                     c["reference"],
                     _gap(c["mean_difference"]),
                     f"[{_gap(c['ci_low'])}, {_gap(c['ci_high'])}]",
-                    c["verdict"],
+                    f"{c['p_holm']:.2f}",
+                    f"{c['detectable']:.3f}",
+                    _verdict(c["verdict"], margin),
                     f"{c['wins']}/{c['ties']}/{c['losses']}",
                 ]
                 for c in entry["comparisons"]
             ]
-            pair_header = ["strategy", "vs", "mean gap", "95% CI", "verdict", "higher/same/lower"]
+            pair_header = [
+                "strategy",
+                "vs",
+                "mean gap",
+                "95% CI (corrected)",
+                "Holm p",
+                "detectable",
+                "verdict",
+                "higher/same/lower",
+            ]
             blocks.append(
                 heading
                 + "\n\n"

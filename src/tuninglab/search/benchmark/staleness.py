@@ -16,7 +16,7 @@ from typing import Any
 
 from tuninglab.search.benchmark.design import COMMAND, REPETITIONS, metadata
 from tuninglab.search.benchmark.runs import Task, run_records
-from tuninglab.search.benchmark.stats import summarize_entry
+from tuninglab.search.benchmark.stats import across_datasets, summarize_entry
 from tuninglab.search.benchmark.store import WALL_TIME_KEY, dumps, run_benchmark
 
 REL_TOLERANCE = 1e-9
@@ -125,6 +125,7 @@ def recomputed(committed: dict[str, Any]) -> dict[str, Any]:
                 label: summary["per_repetition"] for label, summary in entry["strategies"].items()
             }
             rebuilt["results"][space][dataset] = summarize_entry(space, dataset, by_label)
+    rebuilt["across_datasets"] = across_datasets(rebuilt["results"])
     return rebuilt
 
 

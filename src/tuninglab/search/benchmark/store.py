@@ -18,7 +18,7 @@ import numpy as np
 
 from tuninglab.search.benchmark.design import REPETITIONS, SPACES, metadata
 from tuninglab.search.benchmark.runs import Task, run_records
-from tuninglab.search.benchmark.stats import summarize_entry
+from tuninglab.search.benchmark.stats import across_datasets, summarize_entry
 
 WALL_TIME_KEY = "wall_time"
 """Top-level key of the wall times: the only part of the results that varies between runs."""
@@ -56,7 +56,8 @@ def run_benchmark(
     Returns:
         ``metadata``, ``results`` (space -> dataset -> ``data``, ``strategies`` with
         their summaries, curves and per-repetition records, ``comparisons`` and, on
-        ``svc``, ``grid_full_on_edge``) and ``wall_time`` (seconds).
+        ``svc``, ``grid_full_on_edge``), ``across_datasets`` (each space's rank
+        comparison over its datasets) and ``wall_time`` (seconds).
 
     Raises:
         ValueError: If ``repetitions`` is below 2 (no interval can be computed).
@@ -77,6 +78,7 @@ def run_benchmark(
                 label: round(float(np.mean(_times(seconds, space, dataset, label))), 3)
                 for label in spec.strategies
             }
+    data["across_datasets"] = across_datasets(data["results"])
     wall["total_seconds"] = round(time.perf_counter() - start, 1)
     data[WALL_TIME_KEY] = wall
     return data
