@@ -13,6 +13,11 @@
   (``w``), which has no style, and plain names (``n``), whose colour in both of
   Material's schemes is the code colour itself (``--md-code-hl-name-color:
   var(--md-code-fg-color)``).
+* Printed outputs stay out of the search index. A block's checked output is numbers
+  and tables, which no reader searches for; and many distinct numeric tokens make the
+  search library Material ships (lunr) build a broken index, after which every query
+  starting with the wrong letter fails. :func:`unsearched_outputs` marks each output
+  block with Material's ``data-search-exclude``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
+_OUTPUT = re.compile(
+    r'(<!--pytest-codeblocks:expected-output-->\s*<div class="language-[\w-]+ highlight")'
+)
 _IMG = re.compile(r"<img\b(?P<attrs>[^>]*?)\s*/?>")
 _SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"')
 _PX_PER = {b"pt": 4 / 3, b"px": 1.0, None: 1.0}
@@ -78,3 +86,11 @@ _CODE = re.compile(r"<(code|pre)\b[^>]*>.*?</\1>", re.S)
 def fewer_code_spans(html: str) -> str:
     """The page with plain-name and whitespace token spans in ``<code>``/``<pre>`` unwrapped."""
     return _CODE.sub(lambda code: _PLAIN_TOKEN.sub(r"\1", code.group(0)), html)
+
+
+def unsearched_outputs(html: str) -> str:
+    """Leave every checked output block out of Material's search index.
+
+    The block after each expected-output comment gets ``data-search-exclude``.
+    """
+    return _OUTPUT.sub(r"\1 data-search-exclude", html)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from tests.support import REPO
 from tuninglab.search import tabular
 
 pytestmark = pytest.mark.depends_on("src/tuninglab/search", "src/tuninglab/data")
@@ -71,3 +72,55 @@ def test_the_first_seed_of_every_run_reproduces(committed, tables):
                 f"{label} {strategy}: the shipped tabular-benchmark.json is stale; "
                 "re-run make bench-tables"
             )
+
+
+def _verdicts(committed, label: str, trials: int) -> dict[str, tuple[str, float]]:
+    return {
+        c["strategy"]: (c["verdict"], c["p_lower"])
+        for c in committed["results"][label]["comparisons"]
+        if c["trials"] == trials
+    }
+
+
+@pytest.mark.depends_on("docs/guides/choosing-a-tuning-strategy.md")
+def test_the_strategy_guide_states_what_the_tables_show(committed, tables):
+    model_based = {"tpe", "tpe_multivariate", "cmaes"}
+    curves = {label: committed["results"][label]["curves"] for label in tabular.TABLES}
+    nas200 = _verdicts(committed, "nasbench201-cifar10", 200)
+    assert all(nas200[s][0] == "lower regret" and nas200[s][1] > 0.9 for s in model_based)
+    found_nas = sorted(curves["nasbench201-cifar10"][s]["found_best"][-1] for s in model_based)
+    assert found_nas == [37, 40, 46]
+    assert curves["nasbench201-cifar10"]["random"]["found_best"][-1] == 0
+    for label in tabular.TABLES:  # random and quasi-random are never told apart
+        for trials in (20, 200):
+            assert _verdicts(committed, label, trials)["qmc"][0] == "not distinguishable"
+    nas20 = _verdicts(committed, "nasbench201-cifar10", 20)
+    assert {s for s, (v, _) in nas20.items() if v == "lower regret"} == {"cmaes"}
+    naval20 = _verdicts(committed, "hpolib-naval", 20)
+    assert {s for s, (v, _) in naval20.items() if v == "lower regret"} == {
+        "tpe",
+        "tpe_multivariate",
+    }
+    naval200 = _verdicts(committed, "hpolib-naval", 200)
+    assert all(naval200[s][0] == "lower regret" for s in model_based)
+    found = {s: c["found_best"][-1] for s, c in curves["hpolib-naval"].items()}
+    assert max(found, key=found.get) == "tpe_multivariate" and found["tpe_multivariate"] == 16
+    aus200 = _verdicts(committed, "hpobench-australian", 200)
+    assert {s for s, (v, _) in aus200.items() if v == "lower regret"} == {"tpe"}
+    assert all(c["found_best"][-1] == 0 for c in curves["hpobench-australian"].values())
+    random_aus = curves["hpobench-australian"]["random"]["median"]
+    assert random_aus[-1] > random_aus[1]  # grows from 20 to 200 trials
+    # australian is noisy: one configuration's recorded runs spread more than the 20
+    # best configurations' means do.
+    table = tables["hpobench-australian"]
+    top = sorted(table.means, key=table.means.get, reverse=True)[:20]
+    spread = float(np.median([np.std(v, ddof=1) for v in table.runs.values()]))
+    assert spread > table.means[top[0]] - table.means[top[-1]]
+    # The figure's alt text: the model-based medians end 5 to 9 times below random's.
+    for label in ("hpolib-naval", "nasbench201-cifar10"):
+        final = curves[label]["random"]["median"][-1]
+        ratios = [final / curves[label][s]["median"][-1] for s in model_based]
+        assert all(5 <= r <= 9 for r in ratios), (label, ratios)
+    text = (REPO / "docs/guides/choosing-a-tuning-strategy.md").read_text(encoding="utf-8")
+    for claim in ("37 to 46 of their 100 runs", "(16 of 100)", "five to nine times lower"):
+        assert claim in text

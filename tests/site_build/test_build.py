@@ -120,3 +120,26 @@ def test_related_slugs_lists_own_first_then_backlinks(tmp_path: Path) -> None:
     guides = {"a": g("a", ["c"]), "b": g("b", ["a"]), "c": g("c", [])}
     assert related_slugs("a", guides) == ["c", "b"]
     assert related_slugs("c", guides) == ["a"]
+
+
+def test_printed_outputs_are_marked_to_stay_out_of_search() -> None:
+    from sitebuild.lighter_pages import unsearched_outputs
+
+    html_in = (
+        '<!--pytest-codeblocks:expected-output-->\n\n<div class="language-text highlight">'
+        '<pre><code>0.5\n</code></pre></div>\n<div class="language-python highlight">'
+    )
+    out = unsearched_outputs(html_in)
+    assert out.count("data-search-exclude") == 1
+    assert '<div class="language-text highlight" data-search-exclude>' in out
+
+
+@pytest.mark.depends_on("docs", site=True)
+def test_the_search_index_has_the_prose_but_not_the_printed_outputs(built_site: Path) -> None:
+    # Many distinct numbers in the index break lunr's (Material's search) index: every
+    # query starting with some letter then fails. Outputs are numbers nobody searches.
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    quickstart = (REPO / "docs/guides/quickstart.md").read_text(encoding="utf-8")
+    output = re.search(r"expected-output-->\n\n```text\n(.+)\n", quickstart)[1]
+    assert output.strip() and output.strip() not in index
+    assert "stratify" in index
