@@ -114,15 +114,8 @@ def on_files(files: Files, config) -> Files:
 
 def _report_to_write(where: str, to_write: list) -> None:
     """List a draft's template sentences: the build passes, and says what is left."""
-    if not to_write:
-        return
-    _log.info(
-        "%s is a draft with %d template sentence(s) still to write (the site is not "
-        "published while any are left):\n%s",
-        where,
-        len(to_write),
-        "\n".join(f"  {finding}" for finding in to_write),
-    )
+    if to_write:
+        _log.info("%s", page_checks.draft_summary(where, to_write))
 
 
 def _add_flashcards(

@@ -106,6 +106,15 @@ def check(where: str, text: str, path: Path, *, guide: bool, site: SiteFacts) ->
     return report
 
 
+def draft_summary(where: str, to_write: list[Finding]) -> str:
+    """What the build and ``make test-fast`` say of a draft's template sentences."""
+    lines = "\n".join(f"  {finding}" for finding in to_write)
+    return (
+        f"{where} is a draft with {len(to_write)} template sentence(s) still to write "
+        f"(the site is not published while any are left):\n{lines}"
+    )
+
+
 def unwritten_drafts(mkdocs_yml: Path) -> list[Finding]:
     """Every template sentence left in a draft of the site ``mkdocs_yml`` configures.
 

@@ -91,11 +91,7 @@ class DraftNotWritten(UserWarning):
     """A draft passes its checks but still holds the template's sentences."""
 
     def __init__(self, where: str, to_write: list) -> None:
-        lines = "\n".join(str(finding) for finding in to_write)
-        super().__init__(
-            f"{where} is a draft with {len(to_write)} template sentence(s) still to write "
-            f"(the site is not published while any are left):\n{lines}"
-        )
+        super().__init__(page_checks.draft_summary(where, to_write))
 
 
 class BlockFailure(Exception):

@@ -166,22 +166,23 @@ def run_one(table: Table, table_label: str, strategy: str, seed: int) -> list[fl
     return regrets
 
 
-def _run_table(args: tuple[str, Sequence[str], Sequence[int]]) -> dict[str, list[list[float]]]:
-    label, strategies, seeds = args
+def _runs(task: tuple[str, str, int]) -> list[list[float]]:
+    """All seeds of one table and strategy (one worker's task)."""
+    label, strategy, seeds = task
     table = load_table(label)
-    return {s: [run_one(table, label, s, seed) for seed in seeds] for s in strategies}
+    return [run_one(table, label, strategy, seed) for seed in range(seeds)]
 
 
 def run_all(
     seeds: int = SEEDS, strategies: Sequence[str] = STRATEGIES, n_jobs: int = 2
 ) -> dict[str, dict[str, list[list[float]]]]:
     """Every table x strategy x seed: table -> strategy -> per-seed regrets at checkpoints."""
-    tasks = [(label, [s], range(seeds)) for label in TABLES for s in strategies]
+    tasks = [(label, strategy, seeds) for label in TABLES for strategy in strategies]
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        parts = list(pool.map(_run_table, tasks))
+        parts = list(pool.map(_runs, tasks))
     found: dict[str, dict[str, list[list[float]]]] = {label: {} for label in TABLES}
-    for (label, (strategy,), _), part in zip(tasks, parts, strict=True):
-        found[label][strategy] = part[strategy]
+    for (label, strategy, _), runs in zip(tasks, parts, strict=True):
+        found[label][strategy] = runs
     return found
 
 
