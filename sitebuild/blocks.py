@@ -34,6 +34,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitebuild import page_model
+from sitebuild.page_model import Fence
+
 DEFAULT_TIMEOUT = 20.0
 """Seconds of CPU time a block may use unless its ``pytest.mark.timeout(N)`` marker says
 otherwise. CPU time, not wall time, so that a busy machine does not fail a block."""
@@ -44,7 +47,6 @@ COLLECTED = ("python", "sh", "bash")
 """Fence info strings whose blocks are run; everything else is shown, not run."""
 NETWORK_HINT = "use scikit-learn's bundled data (load_*, make_*) or tuninglab.datasets"
 
-_FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<ticks>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 _DIRECTIVE_RE = re.compile(r"^<!--[-\s]*pytest-codeblocks:(?P<word>[\w-]+)[-\s]*-->$")
 _MARK_RE = re.compile(r"^<!--[-\s]*(?P<mark>pytest\.mark\..*?)[-\s]*-->$")
 _TIMEOUT_RE = re.compile(r"^pytest\.mark\.timeout\(\s*(?P<seconds>\d+(?:\.\d+)?)\s*\)$")
@@ -89,43 +91,12 @@ class Block:
         return "".join(segment.code for segment in self.segments)
 
 
-@dataclass
-class Fence:
-    """An opening fence: line, info string, indentation and the lines of its body."""
-
-    line: int
-    info: str
-    indent: int
-    body: list[str]
-    end: int
-    """Line of the closing fence."""
-
-
-def _fences(lines: list[str], where: str) -> Iterator[Fence]:
-    index = 0
-    while index < len(lines):
-        match = _FENCE_RE.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        ticks, indent = match.group("ticks"), len(match.group("indent"))
-        body, end = [], index + 1
-        while end < len(lines):
-            closing = lines[end].lstrip()
-            if closing.startswith(ticks[0] * len(ticks)) and not closing.strip(ticks[0]).strip():
-                break
-            cut = min(indent, len(lines[end]) - len(lines[end].lstrip()))
-            body.append(lines[end][cut:])
-            end += 1
-        else:
-            raise BlockError(f"{where}:{index + 1}: code fence is never closed")
-        yield Fence(index + 1, match.group("info"), indent, body, end + 1)
-        index = end + 1
-
-
 def fences(text: str, where: str) -> list[Fence]:
     """Every fenced block of a Markdown text, in order (raises on an unclosed fence)."""
-    return list(_fences(text.splitlines(keepends=True), where))
+    try:
+        return page_model.fences(text, where)
+    except page_model.UnclosedFence as error:
+        raise BlockError(str(error)) from None
 
 
 def silent_fence_findings(text: str, where: str) -> list:
@@ -166,14 +137,14 @@ def parse_text(text: str, path: Path, where: str | None = None) -> list[Block]:
     lines = text.splitlines(keepends=True)
     if lines and lines[0].strip() == "<!--pytest-codeblocks:skipfile-->":
         return []
-    fences = {fence.line: fence for fence in _fences(lines, where)}
+    by_line = {fence.line: fence for fence in fences(text, where)}
     blocks: list[Block] = []
     marks: list[str] = []
     directive: str | None = None
     index = 0
     while index < len(lines):
         number, text = index + 1, lines[index].strip()
-        fence = fences.get(number)
+        fence = by_line.get(number)
         if fence is not None:
             _take_fence(fence, path, where, blocks, directive, marks)
             if directive is None:  # markers belong to the next fence, run or not

@@ -9,9 +9,9 @@ import sys
 from importlib.metadata import version
 
 from sitebuild.frontmatter import Finding, Guide, split_front_matter
+from sitebuild.page_model import code_words, prose_lines
 
 WORDS_PER_MINUTE = 200
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _EMPTY_ALT_RE = re.compile(r"!\[\s*\]\(")
 _IMG_TAG_RE = re.compile(r"<img\b(?![^>]*\balt\s*=\s*\"[^\"]+\")[^>]*>", re.IGNORECASE)
 
@@ -30,16 +30,8 @@ def related_slugs(slug: str, guides: dict[str, Guide]) -> list[str]:
 
 def reading_minutes(markdown: str) -> int:
     """Minutes to read a page at 200 words a minute, code blocks included."""
-    prose, code, in_code = 0, 0, False
-    for line in markdown.splitlines():
-        if _FENCE_RE.match(line):
-            in_code = not in_code
-            continue
-        words = len(line.split())
-        if in_code:
-            code += words
-        else:
-            prose += words
+    prose = sum(len(line.split()) for _, line in prose_lines(markdown))
+    code = code_words(markdown)
     return max(1, math.ceil((prose + code) / WORDS_PER_MINUTE))
 
 
@@ -88,13 +80,8 @@ def related_markdown(slug: str, guides: dict[str, Guide]) -> str:
 
 def missing_alt_text(rel_path: str, text: str) -> list[Finding]:
     """Images (Markdown or HTML) with no alt text, outside code blocks."""
-    problems, in_code = [], False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _FENCE_RE.match(line):
-            in_code = not in_code
-            continue
-        if in_code:
-            continue
+    problems = []
+    for number, line in prose_lines(text):
         if _EMPTY_ALT_RE.search(line) or _IMG_TAG_RE.search(line):
             problems.append(
                 Finding(rel_path, number, "image has no alt text: say what the figure shows")
@@ -105,6 +92,24 @@ def missing_alt_text(rel_path: str, text: str) -> list[Finding]:
 _ADMONITION_TITLE_RE = re.compile(r'^(?:\?\?\?\+?|!!!) [\w-]+ "(?P<title>.+)"$')
 
 
+def escaped_quotes_in_titles(rel_path: str, text: str) -> list[Finding]:
+    """Admonition titles (``??? question "..."``) with a backslash-escaped quote.
+
+    Python-Markdown reads the title up to the last quote and does not unescape it, so a
+    reader sees the backslash.
+    """
+    return [
+        Finding(
+            rel_path,
+            number,
+            'title shows \\" to the reader as typed (titles are not unescaped): quote '
+            "with “…” or single quotes instead",
+        )
+        for number, line in prose_lines(text)
+        if (title := _ADMONITION_TITLE_RE.match(line.strip())) and '\\"' in title["title"]
+    ]
+
+
 def template_placeholders(template: str) -> list[str]:
     """The lines of the guide template that a finished guide must have replaced.
 
@@ -112,13 +117,10 @@ def template_placeholders(template: str) -> list[str]:
     quoted titles of its admonitions (``??? question "..."``) and the values of its
     ``title`` and ``description`` fields.
     """
-    found, in_code = [], False
-    for line in template.splitlines():
+    found = []
+    for _, line in prose_lines(template):
         text = line.strip()
-        if _FENCE_RE.match(line):
-            in_code = not in_code
-            continue
-        if in_code or text.startswith(("#", "<!--")):
+        if text.startswith(("#", "<!--")):
             continue
         for name in ("title:", "description:"):
             if text.startswith(name):
@@ -139,12 +141,9 @@ def placeholders_left(
     A draft (listed under "Guides in progress") is told what is still to write; a guide
     on the learning path is told that it cannot be there yet.
     """
-    problems, in_code = [], False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _FENCE_RE.match(line):
-            in_code = not in_code
-            continue
-        hit = next((p for p in placeholders if not in_code and p in line), None)
+    problems = []
+    for number, line in prose_lines(text):
+        hit = next((p for p in placeholders if p in line), None)
         if hit and draft:
             message = f"template sentence still to replace ({hit[:50]!r}…)"
         elif hit:
@@ -207,17 +206,50 @@ def learning_path_markdown(
     return "\n\n".join(parts) + "\n"
 
 
-def labs_markdown(slugs: list[str], labs: dict[str, Guide]) -> str:
+def labs_after(
+    sections: list[tuple[str, list[str]]], prerequisites: dict[str, list[str]]
+) -> dict[str, tuple[int, str]]:
+    """Where each lab fits on the learning path: after its last prerequisite.
+
+    Args:
+        sections: ``(section title, guide slugs)`` in the order of the nav.
+        prerequisites: Each lab's prerequisite guides, by lab slug.
+
+    Returns:
+        ``(step number, guide slug)`` of the latest prerequisite on the path, by lab slug;
+        a lab with no prerequisite on the path is left out.
+    """
+    steps = {slug: n for n, slug in enumerate((s for _, ss in sections for s in ss), start=1)}
+    after = {}
+    for lab, needed in prerequisites.items():
+        on_path = [(steps[slug], slug) for slug in needed if slug in steps]
+        if on_path:
+            after[lab] = max(on_path)
+    return after
+
+
+def labs_markdown(
+    slugs: list[str], labs: dict[str, Guide], after: dict[str, tuple[int, str]] | None = None
+) -> str:
     """The landing page's list of labs, in the nav's order, from the labs' headers.
 
     Each item gives the lab's title, difficulty, minutes and description, as the
-    learning path does for guides, so nothing about a lab is typed twice.
+    learning path does for guides, so nothing about a lab is typed twice; and, from the
+    lab's **Prerequisites:** (:func:`labs_after`), the step of the path it can follow.
     """
-    items = [
-        f"<li markdown>[{labs[slug].title}](labs/{slug}.ipynb) "
-        f'<span class="tl-badge tl-badge--{labs[slug].difficulty}">'
-        f"{labs[slug].difficulty.capitalize()}</span> {labs[slug].minutes} min. "
-        f"{labs[slug].description}</li>"
-        for slug in slugs
-    ]
+    after = after or {}
+    items = []
+    for slug in slugs:
+        lab = labs[slug]
+        when = ""
+        if slug in after:
+            step, guide = after[slug]
+            title = labs[guide].title if guide in labs else guide
+            when = f" Do it after step {step}, [{title}](guides/{guide}.md)."
+        items.append(
+            f"<li markdown>[{lab.title}](labs/{slug}.ipynb) "
+            f'<span class="tl-badge tl-badge--{lab.difficulty}">'
+            f"{lab.difficulty.capitalize()}</span> {lab.minutes} min. "
+            f"{lab.description}{when}</li>"
+        )
     return '<ol class="tl-path" markdown>\n' + "\n".join(items) + "\n</ol>\n"

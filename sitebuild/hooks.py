@@ -97,15 +97,18 @@ def on_files(files: Files, config) -> Files:
             slug = Path(page.src_uri).stem
             decks[slug] = report.cards
             minutes[slug] = guide_pages.reading_minutes(guide_pages.body_of(text))
+    lab_prerequisites: dict[str, list[str]] = {}
     for path in lab_scripts:
         text = path.read_text(encoding="utf-8")
         found = install_lines.check_lab(_rel(config, str(path)), path, text, package)
         problems += [str(p) for p in found]
+        lab_prerequisites[path.stem] = path_checks.lab_prerequisites(text)
     _add_flashcards(files, config, guides, decks)
 
     _state["guides"] = guides
     _state["package"] = package
     _state["minutes"] = minutes
+    _state["lab_prerequisites"] = lab_prerequisites
     _state["verified"] = guide_pages.versions_line()
     _add_figures(files, config)
     _add_labs(files, config, lab_scripts)
@@ -260,7 +263,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         ]
         path = guide_pages.learning_path_markdown(sections, guides, minutes_by_slug)
         in_nav = [Path(p).stem for p in path_checks.nav_paths(config.nav) if p.startswith("labs/")]
-        lab_list = guide_pages.labs_markdown([s for s in in_nav if s in guides], guides)
+        after = guide_pages.labs_after(sections, _state["lab_prerequisites"])  # type: ignore[arg-type]
+        lab_list = guide_pages.labs_markdown([s for s in in_nav if s in guides], guides, after)
         markdown = markdown.replace(guide_pages.PATH_MARKER, path)
         return markdown.replace(guide_pages.LABS_MARKER, lab_list)
     guide = _guide_for(page)

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+from sitebuild.page_model import prose_lines
+
 _INLINE_CODE_RE = re.compile(r"`[^`]*`")
 _LINK_RES = (
     re.compile(r"\]\(\s*<?(?P<url>[^)\s>]+)"),  # [text](url "title")
@@ -33,18 +34,8 @@ class Link:
 
 def links_in(markdown: str) -> list[Link]:
     """Relative links of a Markdown text (outside code), with their line numbers."""
-    found, fence = [], None
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        match = _FENCE_RE.match(line)
-        if match:
-            ticks = match.group(1)
-            if fence is None:
-                fence = ticks
-            elif line.strip() == fence[0] * len(line.strip()) and len(line.strip()) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
+    found = []
+    for number, line in prose_lines(markdown):
         text = _INLINE_CODE_RE.sub("", line)
         for pattern in _LINK_RES:
             for link in pattern.finditer(text):

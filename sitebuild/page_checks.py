@@ -4,12 +4,14 @@ The build runs :func:`check` on each page (``sitebuild/hooks.py``), and so does
 ``make test-fast T=docs/…`` (the ``x.md::page`` item of ``tests/harness``), so a
 contributor sees the same ``file:line`` findings in both. Nothing here imports MkDocs.
 
-The checks: images without alt text; fences that look like Python but would never run;
-install lines that do not cover the page's code (:mod:`sitebuild.install_lines`); and,
-for a guide, sentences left from the template (an error once the guide is on the
-learning path; for a draft, a list of what is still to write), its "Check yourself" section
-(:mod:`sitebuild.self_check`), glossary terms not linked at their first use and
-prerequisites that come later on the learning path (:mod:`sitebuild.path_checks`).
+The checks: images without alt text; admonition titles with backslash-escaped quotes;
+fences that look like Python but would never run; install lines that do not cover the
+page's code (:mod:`sitebuild.install_lines`); and, for a guide, sentences left from the
+template (an error once the guide is on the learning path; for a draft, a list of what is
+still to write), its "Check yourself" section (:mod:`sitebuild.self_check`), glossary terms
+not linked at their first use and prerequisites that come later on the learning path
+(:mod:`sitebuild.path_checks`). Each reads the page's fences and prose through
+:mod:`sitebuild.page_model`.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def check(where: str, text: str, path: Path, *, guide: bool, site: SiteFacts) ->
     """
     report = PageReport()
     report.findings += guide_pages.missing_alt_text(where, text)
+    report.findings += guide_pages.escaped_quotes_in_titles(where, text)
     try:
         page_blocks = blocks.parse_text(text, path, where)
         report.findings += blocks.silent_fence_findings(text, where)

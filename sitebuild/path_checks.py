@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 import yaml
 
+from sitebuild import page_model
 from sitebuild.frontmatter import Finding, split_front_matter
 
 LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)\)")
@@ -56,19 +57,12 @@ def glossary_terms(glossary: str) -> list[tuple[str, str]]:
 
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` of the prose a reader reads as running text."""
-    lines = text.splitlines()
     _, closing = split_front_matter(text)
     start = max(closing, 0)  # an unclosed front matter is reported by its own check
-    in_code = False
-    for number in range(start, len(lines)):
-        stripped = lines[number].strip()
-        if stripped.startswith("```"):
-            in_code = not in_code
-            continue
-        skipped = ("#", "<!--", "|", "![", "??? ", "???+ ", "!!! ")
-        if in_code or stripped.startswith(skipped):
-            continue
-        yield number + 1, lines[number]
+    skipped = ("#", "<!--", "|", "![", "??? ", "???+ ", "!!! ")
+    for number, line in page_model.prose_lines(text):
+        if number > start and not line.strip().startswith(skipped):
+            yield number, line
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -123,9 +117,17 @@ def prerequisites(text: str) -> tuple[int, list[str]]:
                 if not following.strip():
                     break
                 paragraph.append(following)
-            links = re.findall(r"\]\(([a-z0-9-]+)\.md(?:#[^)]*)?\)", " ".join(paragraph))
+            links = re.findall(
+                r"\]\((?:\.\./guides/)?([a-z0-9-]+)\.md(?:#[^)]*)?\)", " ".join(paragraph)
+            )
             return number, links
     return 0, []
+
+
+def lab_prerequisites(script: str) -> list[str]:
+    """The guides a lab's **Prerequisites:** paragraph links (a Jupytext ``.py`` script)."""
+    uncommented = "\n".join(re.sub(r"^# ?", "", line) for line in script.splitlines())
+    return prerequisites(uncommented)[1]
 
 
 def prerequisite_order(where: str, slug: str, text: str, order: list[str]) -> list[Finding]:

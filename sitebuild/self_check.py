@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from sitebuild.frontmatter import Finding
+from sitebuild.page_model import prose_lines
 
 HEADING = "## Check yourself"
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
@@ -40,20 +41,15 @@ class Card:
     line: int
 
 
-def _section(lines: list[str]) -> tuple[int, int] | None:
+def _section(text: str) -> tuple[int, int] | None:
     """Start (the heading's index) and end (exclusive) of the self-check section."""
-    in_code = False
     start = None
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-        if in_code:
-            continue
+    for number, line in prose_lines(text):
         if start is None and line.rstrip() == HEADING:
-            start = i
+            start = number - 1
         elif start is not None and line.startswith("## "):
-            return start, i
-    return (start, len(lines)) if start is not None else None
+            return start, number - 1
+    return (start, len(text.splitlines())) if start is not None else None
 
 
 def _dedent(body: list[str]) -> str:
@@ -74,7 +70,7 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Finding]]:
         section of the guide.
     """
     lines = text.splitlines()
-    found = _section(lines)
+    found = _section(text)
     if found is None:
         return [], [
             Finding(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sitebuild.page_model import prose_lines
 from tests.support import REPO
 from tuninglab.search import benchmark, problems
 from tuninglab.search.benchmark import (
@@ -350,13 +351,7 @@ GUIDE = REPO / "docs" / "guides" / "choosing-a-tuning-strategy.md"
 
 def _prose(text: str) -> str:
     """The guide's text outside code fences, as one line per paragraph."""
-    kept, fence = [], False
-    for line in text.splitlines():
-        if line.lstrip().startswith("```"):
-            fence = not fence
-            continue
-        if not fence:
-            kept.append(line.strip())
+    kept = [line.strip() for _, line in prose_lines(text)]
     return re.sub(r"\s+", " ", " ".join(kept))
 
 
