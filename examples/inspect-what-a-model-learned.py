@@ -17,9 +17,11 @@
 # the coefficients become, and you finish with a table that sorts every coefficient
 # into "stable" or "unstable" by a rule you can apply to your own models.
 #
-# **Prerequisites:** [Parameters vs hyperparameters](../guides/parameters-vs-hyperparameters.md)
-# and the section on coefficients in [the parameter
-# catalogue](../guides/parameter-catalogue.md#coefficients-of-linear-and-logistic-regression).
+# **Prerequisites:** [Parameters vs hyperparameters](../guides/parameters-vs-hyperparameters.md).
+#
+# The section on coefficients in [the parameter
+# catalogue](../guides/parameter-catalogue.md#coefficients-of-linear-and-logistic-regression),
+# a reference page, says more about what each coefficient means, if you want it.
 # The whole notebook runs in well under a minute.
 #
 # To run it yourself you need Python 3.11 or newer, these libraries, and Jupyter to

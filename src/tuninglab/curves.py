@@ -319,7 +319,8 @@ class Diagnosis:
 
 ADVICE = {
     "underfitting": "Give the model more capacity (a deeper tree, a larger C or gamma, "
-    "less regularisation) or better features; more rows will not help.",
+    "less regularisation) or better features; more rows of the same features help little "
+    "once its learning curve has levelled off.",
     "overfitting": "Constrain the model (regularise, shallower trees, smaller C or gamma) "
     "or add training data.",
     "needs more data": "The validation score is still rising with the training-set size: "
@@ -327,6 +328,13 @@ ADVICE = {
     "good fit": "Train and validation scores are high and close: tune finely or stop.",
 }
 """One sentence of advice per regime."""
+
+RISING_UNDERFIT_ADVICE = (
+    "Give the model more capacity (a deeper tree, a larger C or gamma, less "
+    "regularisation) or better features first; its validation score is still rising with "
+    "the training-set size, so more rows may help as well."
+)
+"""The advice for an underfitting learning curve that has not levelled off."""
 
 
 def diagnose(curve: Curve, thresholds: Thresholds | None = None) -> Diagnosis:
@@ -337,6 +345,8 @@ def diagnose(curve: Curve, thresholds: Thresholds | None = None) -> Diagnosis:
 
     1. validation score below ``t.good_score`` and gap below ``t.big_gap``:
        **underfitting** (train and validation are both low: the model cannot fit);
+       on a learning curve still rising by ``t.rising``, the advice says that more rows
+       may help as well (:data:`RISING_UNDERFIT_ADVICE`);
     2. gap at or above ``t.big_gap``: on a learning curve whose validation score rose by
        at least ``t.rising`` over its last step, **needs more data**; otherwise
        **overfitting**;
@@ -368,16 +378,17 @@ def diagnose(curve: Curve, thresholds: Thresholds | None = None) -> Diagnosis:
     train, val = float(curve.train_mean[i]), float(curve.val_mean[i])
     gap = train - val
     big_gap = gap >= t.big_gap - _EPS
+    still_rising = curve.kind == "learning" and (
+        curve.val_mean[-1] - curve.val_mean[-2] >= t.rising - _EPS
+    )
     if val < t.good_score - _EPS and not big_gap:
         regime = "underfitting"
     elif big_gap:
-        still_rising = curve.kind == "learning" and (
-            curve.val_mean[-1] - curve.val_mean[-2] >= t.rising - _EPS
-        )
         regime = "needs more data" if still_rising else "overfitting"
     else:
         regime = "good fit"
-    return Diagnosis(regime, curve.x[i], train, val, gap, ADVICE[regime])
+    advice = RISING_UNDERFIT_ADVICE if regime == "underfitting" and still_rising else ADVICE[regime]
+    return Diagnosis(regime, curve.x[i], train, val, gap, advice)
 
 
 def plot_curve(curve: Curve, ax: Any = None, *, log_x: bool | None = None) -> Any:

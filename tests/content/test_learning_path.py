@@ -96,6 +96,36 @@ def test_labs_markdown_lists_each_lab_from_its_header():
     assert "Intermediate</span> 40 min. About y." in text
 
 
+def test_a_lab_is_placed_after_its_last_prerequisite_on_the_path():
+    from sitebuild.frontmatter import Guide
+    from sitebuild.guide_pages import labs_after, labs_markdown
+    from sitebuild.path_checks import lab_prerequisites
+
+    script = (
+        "# **Prerequisites:** [A](../guides/a.md) and the section on\n"
+        "# [C's idea](../guides/c.md#the-idea).\n#\n# [B](../guides/b.md) is not one.\n"
+    )
+    assert lab_prerequisites(script) == ["a", "c"]
+    sections = [("One", ["a", "b"]), ("Two", ["c"])]
+    after = labs_after(sections, {"x": ["a", "c"], "y": ["a"], "z": ["unknown"]})
+    assert after == {"x": (3, "c"), "y": (1, "a")}
+    pages = {
+        s: Guide(s, s, s.upper(), f"About {s}.", "beginner", [], [], minutes=5) for s in "acxz"
+    }
+    text = labs_markdown(["x", "z"], pages, after)
+    assert "About x. Do it after step 3, [C](guides/c.md).</li>" in text
+    assert "About z.</li>" in text
+
+
+@pytest.mark.depends_on("docs", "examples", "mkdocs.yml", site=True, site_pages=("index.html",))
+def test_the_beginner_lab_comes_right_after_the_guide_it_needs(built_site: Path):
+    page = html.unescape((built_site / "index.html").read_text(encoding="utf-8"))
+    item = re.search(r'<li><a href="labs/inspect-what-a-model-learned/">(.*?)</li>', page, re.S)
+    assert item
+    text = re.sub(r"<[^>]+>", "", item.group(1))
+    assert "Do it after step 2, Parameters vs hyperparameters." in text, text
+
+
 @pytest.mark.depends_on("docs", "examples", "mkdocs.yml", site=True, site_pages=("index.html",))
 def test_the_landing_page_lists_every_lab_from_its_header(built_site: Path):
     source = (REPO / "docs" / "index.md").read_text(encoding="utf-8")

@@ -61,6 +61,17 @@ def test_diagnose_names_the_regime(train, val, kind, regime, at):
     assert regime in str(found) and found.advice
 
 
+def test_an_underfitting_curve_still_rising_is_not_told_more_rows_will_not_help():
+    # the guide's logistic regression: low, close, and +0.014 over the last step
+    rising = diagnose(synthetic([0.757, 0.748, 0.740], [0.697, 0.683, 0.697], "learning"))
+    assert rising.regime == "underfitting"
+    assert "more rows may help" in rising.advice and "help little" not in rising.advice
+    flat = diagnose(synthetic([0.757, 0.748, 0.740], [0.697, 0.692, 0.697], "learning"))
+    assert flat.regime == "underfitting" and "help little" in flat.advice
+    # a validation curve has no training-set size to rise along
+    assert "help little" in diagnose(synthetic([0.6, 0.7], [0.58, 0.69])).advice
+
+
 def test_thresholds_sit_exactly_on_their_boundaries():
     # gap exactly big_gap counts as overfitting; below it does not
     assert diagnose(synthetic([0.95, 0.95], [0.90, 0.90])).regime == "overfitting"
