@@ -26,6 +26,9 @@ _REQUIRE_RE = re.compile(r"<script[^>]*require[^>]*>\s*</script>", re.S)
 # Mermaid loader, which would import Mermaid from a CDN (no lab draws a Mermaid diagram).
 _MATHJAX_RE = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _MERMAID_RE = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.S)
+# nbconvert's permalink after each heading, made Material's own (its search leaves a
+# headerlink out of the section titles; nbconvert's ¶ ended every lab heading there).
+_ANCHOR_RE = re.compile(r'<a class="anchor-link" href="(#[^"]*)">¶</a>')
 _IMG_RE = re.compile(
     r'<img (?:alt="[^"]*" )?(?:class="[^"]*" )?'
     r'src="data:image/(?P<kind>png|jpeg);base64,(?P<data>[^"]+)"'
@@ -39,11 +42,15 @@ class PageError(ValueError):
 def lean(html: str) -> str:
     """The page without nbconvert's inline stylesheets, RequireJS, MathJax and Mermaid.
 
-    A code or output block that may scroll sideways can take the keyboard focus, as
-    Material's code blocks can.
+    Each heading's permalink becomes Material's ``headerlink``, so that search leaves
+    the ``¶`` out of the section's title. A code or output block that may scroll
+    sideways can take the keyboard focus, as Material's code blocks can.
     """
     for pattern in (_STYLE_RE, _REQUIRE_RE, _MATHJAX_RE, _MERMAID_RE):
         html = pattern.sub("", html)
+    html = _ANCHOR_RE.sub(
+        r'<a class="headerlink" href="\1" title="Link to this section">&para;</a>', html
+    )
     return html.replace("<pre>", '<pre tabindex="0">')
 
 

@@ -372,6 +372,47 @@ def test_search_lists_a_guide_and_opens_it(browser_context, site_server, term) -
     assert page.locator("article h1").first.inner_text().strip() == metas[slug]["title"]
 
 
+# What a reader types, and the pages they would accept at the top of the results (a
+# page is boosted with `search: boost:` in its front matter, a Material feature).
+EXPECTED_FIRST = {
+    "learning rate": ("glossary/", "guides/hyperparameter-catalogue/"),
+    "overfitting": ("guides/underfitting-and-overfitting/", "glossary/"),
+    "C": ("guides/regularisation/", "guides/hyperparameter-catalogue/", "glossary/"),
+    "hyperparameter": ("guides/parameters-vs-hyperparameters/", "glossary/"),
+    "regularisation strength": ("guides/regularisation/", "glossary/"),
+    "grid search": ("guides/grid-and-random-search/", "glossary/"),
+    "nested": ("guides/cross-validation-and-nested-cv/",),
+    "leakage": ("guides/data-leakage/", "glossary/"),
+    "early stopping": ("glossary/", "guides/successive-halving-and-pruning/"),
+    "threshold": ("guides/decision-threshold-tuning/",),
+    "pruning": ("guides/successive-halving-and-pruning/", "glossary/"),
+    "TPE": ("glossary/", "guides/bayesian-optimisation-with-optuna/"),
+}
+
+
+@pytest.mark.depends_on("docs", "examples", site_pages=("index.html", "search"), site_assets=True)
+def test_search_puts_the_page_a_reader_expects_first(browser_context, site_server) -> None:
+    page = browser_context.new_page()
+    page.goto(site_server.url(), wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    box.click()
+    first, shown = {}, ""
+    for query in EXPECTED_FIRST:
+        box.fill(query)
+        box.dispatch_event("keyup")  # Material searches on key events: one, with the whole query
+        page.wait_for_function(
+            "shown => { const list = document.querySelector('.md-search-result__list');"
+            " return list && list.children.length > 0 && list.innerHTML !== shown; }",
+            arg=shown,
+            timeout=10_000,
+        )
+        shown = page.inner_html(".md-search-result__list")
+        href = page.eval_on_selector(".md-search-result__link", "e => e.href")
+        first[query] = urlsplit(href).path.removeprefix(site_server.prefix)
+    wrong = {query: found for query, found in first.items() if found not in EXPECTED_FIRST[query]}
+    assert wrong == {}, first
+
+
 def fenced_blocks(markdown: str) -> list[str]:
     blocks = re.findall(r"^(`{3,})[^\n]*\n(.*?)^\1[ \t]*$", markdown, flags=re.M | re.S)
     return [body.rstrip("\n") for _, body in blocks]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from importlib.metadata import version
 from pathlib import Path
@@ -143,3 +144,21 @@ def test_the_search_index_has_the_prose_but_not_the_printed_outputs(built_site: 
     output = re.search(r"expected-output-->\n\n```text\n(.+)\n", quickstart)[1]
     assert output.strip() and output.strip() not in index
     assert "stratify" in index
+
+
+def test_a_lab_heading_keeps_its_permalink_as_materials_headerlink() -> None:
+    from sitebuild.notebook_pages import lean
+
+    html_in = '<h2 id="step-1">Step 1<a class="anchor-link" href="#step-1">¶</a></h2>'
+    assert lean(html_in) == (
+        '<h2 id="step-1">Step 1<a class="headerlink" href="#step-1" '
+        'title="Link to this section">&para;</a></h2>'
+    )
+
+
+@pytest.mark.depends_on("docs", "examples", site=True)
+def test_no_section_title_in_the_search_index_ends_in_a_pilcrow(built_site: Path) -> None:
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titled = [doc["location"] for doc in docs["docs"] if "¶" in doc["title"]]
+    assert titled == []
+    assert any(doc["location"].startswith("labs/") for doc in docs["docs"])
