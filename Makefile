@@ -101,9 +101,10 @@ bench-scale: $(STAMP) ## Time shared Optuna studies (SQLite, PostgreSQL; 1 and 2
 	  $(BIN)/python -m tuninglab.scale; \
 	fi
 
-lint: $(STAMP) ## Check style with ruff, and the GitHub workflows with actionlint and zizmor
+lint: $(STAMP) ## Check style with ruff (the package and the code on the pages), and the GitHub workflows with actionlint and zizmor
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet $(LINTED)
+	$(BIN)/python -m tools.lint_pages
 	$(BIN)/actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
 	$(BIN)/zizmor --offline --quiet .github/workflows/
 
@@ -113,6 +114,7 @@ publishable: $(STAMP) ## Fail if a draft under Guides in progress still holds te
 format: $(STAMP) ## Fix style with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format $(LINTED)
+	$(BIN)/python -m tools.lint_pages --fix
 
 update-outputs: $(STAMP) ## Re-run blocks with an expected output and rewrite stale outputs
 	$(BIN)/pytest $(or $(T),docs) -p no:xdist -q --update-outputs

@@ -48,7 +48,8 @@ def _scan(lines: list[str]) -> Iterator[Fence]:
             closing = lines[end].lstrip()
             if closing.startswith(ticks[0] * len(ticks)) and not closing.strip(ticks[0]).strip():
                 break
-            cut = min(indent, len(lines[end]) - len(lines[end].lstrip()))
+            # a blank line keeps its line break, so the body keeps the page's line count
+            cut = min(indent, len(lines[end]) - len(lines[end].lstrip(" \t")))
             body.append(lines[end][cut:])
             end += 1
         else:

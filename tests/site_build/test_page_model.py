@@ -47,6 +47,14 @@ def test_every_scanner_reads_the_tricky_page_the_same_way() -> None:
     assert cards == [] and "no '## Check yourself'" not in " ".join(map(str, found))
 
 
+def test_an_indented_block_keeps_its_blank_lines_so_its_lines_match_the_page() -> None:
+    text = '??? success "Solution"\n\n    ```python\n    x = 1\n\n    y = 2\n    ```\n'
+    (fence,) = page_model.fences(text, "x.md")
+    assert fence.body == ["x = 1\n", "\n", "y = 2\n"]
+    (block,) = blocks.parse_text(text, Path("x.md"))
+    assert block.code == "x = 1\n\ny = 2\n"
+
+
 def test_an_unclosed_fence_is_named_with_its_line() -> None:
     with pytest.raises(page_model.UnclosedFence, match=r"^x\.md:3: code fence is never closed"):
         page_model.fences("text\n\n~~~~python\nx = 1\n~~~\n", "x.md")
