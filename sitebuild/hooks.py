@@ -287,7 +287,7 @@ def on_page_content(html: str, page, config, files) -> str:
     else:
         source = Path(page.file.abs_src_path)
         html = lighter_pages.lazy_images(html, lambda src: _image_size(src, page, files))
-        html = lighter_pages.unsearched_outputs(html)
+        html = lighter_pages.marked_outputs(html)
     typeset = maths.typeset_lab if is_lab else maths.typeset_guide
     try:
         html, count = typeset(

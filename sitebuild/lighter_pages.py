@@ -13,11 +13,11 @@
   (``w``), which has no style, and plain names (``n``), whose colour in both of
   Material's schemes is the code colour itself (``--md-code-hl-name-color:
   var(--md-code-fg-color)``).
-* Printed outputs stay out of the search index. A block's checked output is numbers
-  and tables, which no reader searches for; and many distinct numeric tokens make the
+* Printed outputs are marked as outputs (:func:`marked_outputs`): labelled, without a
+  copy button, and out of the search index. A block's checked output is numbers and
+  tables, which no reader searches for; and many distinct numeric tokens make the
   search library Material ships (lunr) build a broken index, after which every query
-  starting with the wrong letter fails. :func:`unsearched_outputs` marks each output
-  block with Material's ``data-search-exclude``.
+  starting with the wrong letter fails.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 _OUTPUT = re.compile(
-    r'(<!--pytest-codeblocks:expected-output-->\s*<div class="language-[\w-]+ highlight")'
+    r'(<!--pytest-codeblocks:expected-output-->\s*<div class="language-[\w-]+ highlight)"'
 )
 _IMG = re.compile(r"<img\b(?P<attrs>[^>]*?)\s*/?>")
 _SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"')
@@ -88,9 +88,11 @@ def fewer_code_spans(html: str) -> str:
     return _CODE.sub(lambda code: _PLAIN_TOKEN.sub(r"\1", code.group(0)), html)
 
 
-def unsearched_outputs(html: str) -> str:
-    """Leave every checked output block out of Material's search index.
+def marked_outputs(html: str) -> str:
+    """Mark every checked output block as output, not code.
 
-    The block after each expected-output comment gets ``data-search-exclude``.
+    The block after each expected-output comment gets the class ``tl-output`` (the site's
+    stylesheet labels it "Output" and sets it apart from code), Material's ``no-copy``
+    (no copy button: nobody pastes an output) and ``data-search-exclude``.
     """
-    return _OUTPUT.sub(r"\1 data-search-exclude", html)
+    return _OUTPUT.sub(r'\1 tl-output no-copy" data-search-exclude', html)

@@ -442,6 +442,7 @@ COPY_GUIDES = copy_guides()
 )
 def test_copy_button_copies_exactly_the_code(browser_context, site_server) -> None:
     checked: dict[str, int] = {}  # language: pages checked (each click takes a moment)
+    outputs = 0  # checked output blocks seen: labelled, and without a copy button
     for slug in COPY_GUIDES:
         html = (site_server.site / "guides" / slug / "index.html").read_text(encoding="utf-8")
         if "<pre" not in html:
@@ -453,7 +454,15 @@ def test_copy_button_copies_exactly_the_code(browser_context, site_server) -> No
         blocks = page.locator("article div.highlight")
         for index in range(blocks.count()):
             block = blocks.nth(index)
-            language = (block.get_attribute("class") or "").split()[0].removeprefix("language-")
+            classes = (block.get_attribute("class") or "").split()
+            if "tl-output" in classes:
+                outputs += 1
+                where = f"{slug} block {index + 1} (output)"
+                assert block.locator("button.md-clipboard").count() == 0, where
+                label = block.evaluate("b => getComputedStyle(b, '::before').content")
+                assert label == '"Output"', where
+                continue
+            language = classes[0].removeprefix("language-")
             if checked.get(language, 0) >= 2 or not block.is_visible():  # hidden: in a tab
                 continue
             checked[language] = checked.get(language, 0) + 1
@@ -478,6 +487,7 @@ def test_copy_button_copies_exactly_the_code(browser_context, site_server) -> No
         if checked and min(checked.values()) >= 2 and {"python", "console"} <= set(checked):
             break
     assert {"python", "console"} <= set(checked), checked
+    assert outputs, "no checked output block met on the pages clicked through"
 
 
 @pytest.mark.parametrize(

@@ -123,16 +123,17 @@ def test_related_slugs_lists_own_first_then_backlinks(tmp_path: Path) -> None:
     assert related_slugs("c", guides) == ["a"]
 
 
-def test_printed_outputs_are_marked_to_stay_out_of_search() -> None:
-    from sitebuild.lighter_pages import unsearched_outputs
+def test_printed_outputs_are_marked_as_outputs() -> None:
+    from sitebuild.lighter_pages import marked_outputs
 
     html_in = (
         '<!--pytest-codeblocks:expected-output-->\n\n<div class="language-text highlight">'
         '<pre><code>0.5\n</code></pre></div>\n<div class="language-python highlight">'
     )
-    out = unsearched_outputs(html_in)
+    out = marked_outputs(html_in)
     assert out.count("data-search-exclude") == 1
-    assert '<div class="language-text highlight" data-search-exclude>' in out
+    marked = '<div class="language-text highlight tl-output no-copy" data-search-exclude>'
+    assert marked in out
 
 
 @pytest.mark.depends_on("docs", site=True)
