@@ -351,7 +351,7 @@ def on_post_build(config) -> None:
         raise PluginError(str(error)) from None
     folder = Path(config.site_dir) / maths.FONTS
     if folder.is_dir() and _katex.characters:
-        maths.subset_fonts(folder, _katex.characters)
+        maths.subset_fonts(folder, _katex.characters, downloads.REPO / ".cache" / "katex-fonts")
 
 
 def on_build_error(error) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import yaml
 
@@ -69,30 +70,57 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
-def first_unlinked_use(guide: str, text: str, term: str, anchor: str) -> tuple[int, str] | None:
-    """The line and words of a term's first use if that use is not a glossary link."""
-    pattern = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?:e?s)?(?![\w-])", re.I)
-    other_sense = OTHER_SENSE.get((guide, anchor), ())
+@dataclass(frozen=True)
+class ProseLine:
+    """A line of prose as the glossary check reads it."""
+
+    number: int
+    line: str
+    masked: str
+    """The line with code spans, maths and link targets blanked (same length)."""
+    links: tuple[tuple[int, int, str], ...]
+    """``(start, end, target)`` of each link's words."""
+
+
+def masked_prose(text: str) -> list[ProseLine]:
+    """The page's prose lines, read once for every term's check."""
+    read = []
     for number, line in prose_lines(text):
         masked = re.sub(r"`[^`]*`", _blank, line)
         masked = re.sub(r"\$[^$]*\$", _blank, masked)
-        links = [(m.start(1), m.end(1), m.group(2)) for m in LINK.finditer(masked)]
+        links = tuple((m.start(1), m.end(1), m.group(2)) for m in LINK.finditer(masked))
         for m in LINK.finditer(masked):  # a link's target is not prose
             masked = masked[: m.start(2)] + " " * len(m.group(2)) + masked[m.end(2) :]
-        for found in pattern.finditer(masked):
-            targets = [target for a, b, target in links if a <= found.start() < b]
+        read.append(ProseLine(number, line, masked, links))
+    return read
+
+
+def first_unlinked_use(
+    guide: str, text: str | list[ProseLine], term: str, anchor: str
+) -> tuple[int, str] | None:
+    """The line and words of a term's first use if that use is not a glossary link.
+
+    ``text`` is the page, or its :func:`masked_prose` when many terms are checked.
+    """
+    prose = masked_prose(text) if isinstance(text, str) else text
+    pattern = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?:e?s)?(?![\w-])", re.I)
+    other_sense = OTHER_SENSE.get((guide, anchor), ())
+    for read in prose:
+        for found in pattern.finditer(read.masked):
+            targets = [target for a, b, target in read.links if a <= found.start() < b]
             if targets:
                 if targets[0].endswith(f"glossary.md#{anchor}"):
                     return None
                 continue  # the words of another link: the reader follows that link
-            if any(phrase in line for phrase in other_sense):
+            if any(phrase in read.line for phrase in other_sense):
                 continue
-            return number, found.group(0)
+            return read.number, found.group(0)
     return None
 
 
 def unlinked_terms(where: str, slug: str, text: str, terms: list[tuple[str, str]]) -> list[Finding]:
     """A finding for each glossary term whose first use on the guide is not linked."""
+    prose = masked_prose(text)
     return [
         Finding(
             where,
@@ -102,7 +130,7 @@ def unlinked_terms(where: str, slug: str, text: str, terms: list[tuple[str, str]
             "here, add the phrase to OTHER_SENSE in sitebuild/path_checks.py)",
         )
         for term, anchor in terms
-        if (found := first_unlinked_use(slug, text, term, anchor))
+        if (found := first_unlinked_use(slug, prose, term, anchor))
         for line, words in [found]
     ]
 

@@ -113,8 +113,15 @@ class PageCheck(pytest.Item):
     (README, CONTRIBUTING) only fences that look like Python but would never run.
     """
 
+    reusable = True
+    """Whether a pass may be reused while the inputs are the same (not for a draft)."""
+
+    @property
+    def where(self) -> str:
+        return shown_path(self.path)
+
     def runtest(self) -> None:
-        where = shown_path(self.path)
+        where = self.where
         text = self.path.read_text(encoding="utf-8")
         if where.startswith("docs/"):
             report = page_checks.check(
@@ -122,6 +129,7 @@ class PageCheck(pytest.Item):
             )
             found = [str(finding) for finding in report.findings]
             if report.to_write and not found:
+                self.reusable = False  # the reminder shows on every run
                 warnings.warn(DraftNotWritten(where, report.to_write), stacklevel=1)
         else:
             found = [str(finding) for finding in blocks.silent_fence_findings(text, where)]

@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild import blocks, install_lines
-from tests.harness.markdown_blocks import MarkdownBlock
+from tests.harness.markdown_blocks import MarkdownBlock, PageCheck
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "results"
@@ -122,6 +122,13 @@ def item_inputs(item: pytest.Item) -> list[str] | None:
         parts.append(item.where)
         parts += [block.code, repr(block.expected), str(block.timeout), repr(block.marks)]
         return parts
+    if isinstance(item, PageCheck):
+        # A page's checks read the page and, for a page of the site, the rest of the
+        # site's sources too (the nav, other guides' slugs and order, the glossary).
+        parts += [item.nodeid, _digest_path(Path(item.path), REPO)]
+        if item.where.startswith("docs/"):
+            parts += [_digest_path(REPO / name, REPO) for name in ("docs", "examples")]
+        return parts
     markers = list(item.iter_markers("depends_on"))
     if not markers:
         return None
@@ -180,6 +187,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config._reused_results = len(reused)  # type: ignore[attr-defined]
     if hasattr(config, "workeroutput"):  # an xdist worker tells the controller
         config.workeroutput["reused_results"] = len(reused)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """An item that sets ``reusable = False`` while it runs (a draft's page check, whose
+    reminder must show on every run) does not record its pass."""
+    try:
+        return (yield)
+    finally:
+        if getattr(item, "reusable", True) is False:
+            _keys.pop(item.nodeid, None)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

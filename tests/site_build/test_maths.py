@@ -149,3 +149,29 @@ def test_published_fonts_hold_only_what_the_maths_uses(built_site: Path) -> None
         # Beyond those, only what the font's own features reach (a mirrored < for >).
         extra = kept - used - {" ", "\xa0"}
         assert len(extra) <= 5, f"{path.name} keeps characters no formula uses: {sorted(extra)}"
+
+
+def test_cut_fonts_come_from_the_cache_only_for_the_same_fonts_and_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = sorted((REPO / "docs" / maths.FONTS).glob("*.woff2"))[:2]
+    cache = tmp_path / "cache"
+
+    def fresh(name: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for path in source:
+            (folder / path.name).write_bytes(path.read_bytes())
+        return folder
+
+    first = fresh("first")
+    maths.subset_fonts(first, "x+y", cache)
+    cut = {p.name: p.read_bytes() for p in first.glob("*.woff2")}
+    monkeypatch.setattr(maths, "_subset_font", lambda *_: pytest.fail("not taken from cache"))
+    second = fresh("second")
+    maths.subset_fonts(second, "y+x", cache)  # the same characters, in another order
+    assert {p.name: p.read_bytes() for p in second.glob("*.woff2")} == cut
+    calls = []
+    monkeypatch.setattr(maths, "_subset_font", lambda path, text: calls.append(text))
+    maths.subset_fonts(fresh("third"), "x+z", cache)
+    assert len(calls) == len(source) and "z" in calls[0]
