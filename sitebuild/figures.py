@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitebuild import blocks
+from sitebuild import blocks, runner, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 FIGURE_SUFFIXES = {".svg", ".png"}
@@ -40,18 +40,6 @@ def figure_blocks(md_path: Path, where: str | None = None) -> list[blocks.Block]
     ]
 
 
-def package_fingerprint() -> str:
-    """Hash of everything a figure block may import from this repository."""
-    digest = hashlib.sha256()
-    package = REPO / "src" / "tuninglab"
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
-        digest.update(path.read_bytes())
-    for name in ("requirements.lock", "sitebuild/figures.py", "sitebuild/blocks.py"):
-        if (REPO / name).exists():
-            digest.update((REPO / name).read_bytes())
-    return digest.hexdigest()
-
-
 def cache_key(figure_blocks: list[blocks.Block], fingerprint: str) -> str:
     """Changes when a figure block's code, time limit or anything it may import changes."""
     digest = hashlib.sha256(fingerprint.encode())
@@ -64,7 +52,7 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
     """Draw (or reuse) the figures of one page; map file name -> path of the drawn file.
 
     ``shown_as`` is the page's path as error messages should name it; ``fingerprint``
-    is :func:`package_fingerprint`, computed once per build.
+    is :func:`sitebuild.sandbox.code_fingerprint`, computed once per build.
     """
     try:
         found = figure_blocks(md_path, shown_as)
@@ -78,12 +66,12 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
         staging = out_dir.with_name(out_dir.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        env = blocks.child_env(MPLBACKEND="Agg", SOURCE_DATE_EPOCH="0")
+        env = sandbox.child_env(MPLBACKEND="Agg", SOURCE_DATE_EPOCH="0")
         budget = sum(block.timeout for block in found) + STARTUP_SECONDS
         try:
             result = subprocess.run(
                 [sys.executable, "-m", "sitebuild.figures", str(md_path), str(staging), shown_as],
-                cwd=REPO,
+                cwd=staging,
                 env=env,
                 capture_output=True,
                 text=True,
@@ -113,7 +101,7 @@ def _run_page(md_path: Path, out_dir: Path, shown_as: str) -> None:
         matplotlib.rcParams.update(svg_settings)
         before = set(out_dir.iterdir())
         try:
-            blocks.run_block(block, shown_as, workdir=out_dir)
+            runner.run_block(block, shown_as, workdir=out_dir)
         except blocks.BlockError as error:
             message = str(error).replace(": code block raised", ": figure block raised")
             raise SystemExit(message) from None

@@ -45,6 +45,7 @@ from sitebuild import (  # noqa: E402
     notebook_pages,
     page_checks,
     path_checks,
+    sandbox,
     self_check,
 )
 from sitebuild.frontmatter import Guide, by_file_and_line, validate_guides  # noqa: E402
@@ -166,7 +167,7 @@ def _add_labs(files: Files, config, scripts: list[Path]) -> None:
 
 def _add_figures(files: Files, config) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "figures"
-    fingerprint = figures.package_fingerprint()
+    fingerprint = sandbox.code_fingerprint()
     pages = list(files.documentation_pages())
 
     def draw(page) -> dict[str, Path] | figures.FigureError:

@@ -6,12 +6,13 @@ like a guide's front matter. During the build this module
 
 * executes each lab top to bottom in a fresh kernel (nbclient, errors not allowed), in
   a fresh Python process with ``HOME`` in a temporary folder, one BLAS thread and the
-  network blocked, within :data:`LAB_TIMEOUT` seconds of CPU time (wall time only as a
-  backstop, :data:`LAB_WALL_LIMIT`, so a busy machine does not fail a lab); a failing
-  cell fails the build
-  with ``examples/SLUG.py:LINE: lab cell raised ...``;
-* keeps the executed notebook in ``.cache/labs/`` keyed by the lab's source, the
-  ``tuninglab`` package and the lock file (never reused under ``CI=true``);
+  network blocked (:data:`sitebuild.sandbox.LAB_GUARD_CELL`, the blocks' own guard),
+  within :data:`LAB_TIMEOUT` seconds of CPU time (wall time only as a backstop,
+  :data:`LAB_WALL_LIMIT`, so a busy machine does not fail a lab); a failing cell fails
+  the build with ``examples/SLUG.py:LINE: lab cell raised ...``;
+* keeps the executed notebook in ``.cache/labs/`` keyed by the lab's source and
+  :func:`sitebuild.sandbox.code_fingerprint` (the package, the lock, the build's code
+  that runs labs), the one caching rule of the build's page code;
 * hands the executed notebook to :func:`sitebuild.downloads.publish_lab`, which makes
   the page ``labs/SLUG.ipynb`` (rendered by mkdocs-jupyter) and the downloads
   ``labs/SLUG/SLUG.ipynb`` and ``labs/SLUG/SLUG.py``.
@@ -36,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitebuild import blocks
+from sitebuild import sandbox
 from sitebuild.frontmatter import by_file_and_line
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,25 +57,6 @@ _DRAWS_RE = re.compile(
 _ALT_RE = re.compile(r"^#\s*alt:\s*(?P<alt>.+?)\s*$")
 _CELL_RE = re.compile(r"^# %%(?P<rest>.*)$")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
-
-GUARD_CELL = """\
-import sys as _sys
-
-
-def _no_network(event, args):
-    if event in {"socket.connect", "socket.getaddrinfo", "urllib.Request", "socket.sendto",
-                 "socket.bind", "http.client.connect", "socket.gethostbyname"}:
-        address = args[-1] if event.startswith("socket.") else args[0]
-        if event.startswith("socket.") and isinstance(address, str | bytes) \\
-                and not event.startswith("socket.get"):
-            return  # a Unix-domain socket is not the network
-        raise RuntimeError(f"labs run offline ({event} {address!r}): use scikit-learn's "
-                           "bundled data (load_*, make_*) or tuninglab.datasets")
-
-
-_sys.addaudithook(_no_network)
-del _sys, _no_network
-"""
 
 
 class LabError(RuntimeError):
@@ -136,17 +118,6 @@ def figure_alts(text: str, where: str) -> list[str]:
     return alts
 
 
-def fingerprint() -> str:
-    """Hash of everything a lab's execution depends on besides its own source."""
-    digest = hashlib.sha256()
-    package = REPO / "src" / "tuninglab"
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
-        digest.update(path.read_bytes())
-    for name in ("requirements.lock", "sitebuild/labs.py"):
-        digest.update((REPO / name).read_bytes())
-    return digest.hexdigest()
-
-
 def build_labs(
     cache_root: Path, shown: dict[Path, str], jobs: int = 2
 ) -> tuple[dict[str, BuiltLab], list[LabError]]:
@@ -158,7 +129,7 @@ def build_labs(
         jobs: Labs executed at the same time.
     """
     paths = sorted(shown)
-    common = fingerprint()
+    common = sandbox.code_fingerprint()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(
             pool.map(lambda path: _build_one(path, cache_root, shown[path], common), paths)
@@ -175,8 +146,7 @@ def _build_one(path: Path, cache_root: Path, where: str, common: str) -> BuiltLa
         return error
     key = hashlib.sha256((common + text).encode()).hexdigest()[:16]
     out = cache_root / path.stem / key
-    reuse = out.is_dir() and os.environ.get("CI", "").lower() != "true"
-    if not reuse:
+    if not out.is_dir():
         error = _execute_in_subprocess(path, out, where)
         if error is not None:
             return error
@@ -193,12 +163,11 @@ def _execute_in_subprocess(path: Path, out: Path, where: str) -> LabError | None
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as home:
-        env = blocks.child_env(
+        env = sandbox.child_env(
             HOME=home,
             SCIKIT_LEARN_DATA=f"{home}/scikit_learn_data",
             MPLBACKEND="module://matplotlib_inline.backend_inline",
             PYDEVD_DISABLE_FILE_VALIDATION="1",
-            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         )
         try:
             result = subprocess.run(
@@ -253,7 +222,7 @@ def execute(path: Path, out: Path, where: str) -> None:
         "display_name": "Python 3",
         "language": "python",
     }
-    nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_CELL))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(sandbox.LAB_GUARD_CELL))
     lines = code_cell_lines(text)
     client = nbclient.NotebookClient(
         nb,

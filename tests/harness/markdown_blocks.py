@@ -2,7 +2,7 @@
 
 A pytest plugin (loaded by the root ``conftest.py``). It reads a page with
 :func:`sitebuild.blocks.parse` and runs each block with
-:func:`sitebuild.blocks.run_block`, the runner the build uses for figures, so a block
+:func:`sitebuild.runner.run_block`, the runner the build uses for figures, so a block
 fails the same way in both. Per Markdown file it collects:
 
 * ``x.md::page``: fails with every finding of the build's page checks
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import blocks, page_checks, path_checks
+from sitebuild import blocks, outputs, page_checks, path_checks, runner
 
 REPO = Path(__file__).resolve().parents[2]
 _rewrites: list[tuple[Path, int, int, str]] = []
@@ -160,13 +160,13 @@ class MarkdownBlock(pytest.Item):
         block = self.block
         if self.refused:
             raise BlockFailure(self.refused)
-        if block.expected and (found := blocks.unrounded_floats(block.expected)):
-            raise BlockFailure(blocks.unrounded_message(self.where, block.expected_line, found))
+        if block.expected and (found := outputs.unrounded_floats(block.expected)):
+            raise BlockFailure(outputs.unrounded_message(self.where, block.expected_line, found))
         try:
             output = self._run()
         except blocks.BlockError as error:
             raise BlockFailure(str(error)) from None
-        if blocks.outputs_match(self.block, output):
+        if outputs.outputs_match(self.block, output):
             return
         if self.config.getoption("update_outputs"):
             self._record(output)
@@ -175,7 +175,7 @@ class MarkdownBlock(pytest.Item):
 
     def _run(self) -> str:
         if self.block.syntax == "python":
-            return blocks.run_block(self.block, self.where)
+            return runner.run_block(self.block, self.where)
         return _run_shell(self.block, self.where)
 
     def _record(self, output: str) -> None:
@@ -186,8 +186,8 @@ class MarkdownBlock(pytest.Item):
                 "runs, so it cannot be recorded; set a seed (random_state=0, "
                 "TPESampler(seed=0)) and round what you print\n\n" + _diff(output, again, 2)
             )
-        if found := blocks.unrounded_floats(output):
-            raise BlockFailure(blocks.unrounded_message(self.where, self.block.line, found))
+        if found := outputs.unrounded_floats(output):
+            raise BlockFailure(outputs.unrounded_message(self.where, self.block.line, found))
         _rewrites.append((self.path, self.block.line, self.block.expected_line or 0, output))
 
     def _stale(self, output: str) -> str:
@@ -244,7 +244,7 @@ def _run_shell(block: blocks.Block, where: str) -> str:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # Rewrite from the bottom of each file up, so earlier line numbers stay valid.
     for path, line, expected_line, output in sorted(_rewrites, key=lambda r: (r[0], -r[2])):
-        blocks.rewrite_output(path, expected_line, output)
+        outputs.rewrite_output(path, expected_line, output)
         print(f"\nupdated the expected output of {shown_path(path)}:{line}")
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import blocks
+from sitebuild import blocks, outputs
 from tests.support import REPO
 
 # All code is in every key (tests/harness/result_cache.py); each test adds the code of its
@@ -135,7 +135,7 @@ def reader_venv(built_site: Path, site_server, request) -> Path:
 
 
 def mismatch(where: str, block: blocks.Block, output: str, how: str) -> str | None:
-    if blocks.outputs_match(block, output):
+    if outputs.outputs_match(block, output):
         return None
     diff = "".join(
         difflib.unified_diff(

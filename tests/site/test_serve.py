@@ -39,10 +39,6 @@ def test_mkdocs_serve_answers_on_the_preview_address() -> None:
     port = free_port()
     address = f"127.0.0.1:{port}"
     env = dict(os.environ, SITE_URL=f"http://{address}/", NO_MKDOCS_2_WARNING="1")
-    # The build of this run has just executed every lab; under CI=true the preview
-    # would execute them all again (the lab cache is never reused there), which tests
-    # nothing new about serving.
-    env.pop("CI", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload", "-a", address],
         cwd=REPO,
