@@ -24,6 +24,7 @@ import logging
 import posixpath
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -51,8 +52,36 @@ from sitebuild import (  # noqa: E402
 from sitebuild.frontmatter import Guide, by_file_and_line, validate_guides  # noqa: E402
 
 GUIDES_DIR = "guides/"
-_state: dict[str, object] = {"guides": {}, "verified": ""}
+_BUILD_KEY = "tuninglab_build"
+"""Where :func:`on_files` leaves this build's :class:`_Build` on MkDocs' config, which
+MkDocs hands to every later hook (and makes afresh for each rebuild of ``mkdocs serve``)."""
 _katex = maths.Katex()
+"""The one thing that outlives a build: KaTeX's cache of typeset formulas, so that a
+rebuild of ``mkdocs serve`` typesets only what changed. Its V8 engine is closed after
+each build, by ``on_post_build`` or by ``on_build_error``, which MkDocs gives no config
+to find a per-build object on."""
+
+
+@dataclass
+class _Build:
+    """What one build's steps hand on to the later ones."""
+
+    guides: dict[str, Guide]
+    package: install_lines.Package
+    minutes: dict[str, int]
+    """Each guide's reading time."""
+    lab_prerequisites: dict[str, list[str]]
+    verified: str
+    """The "verified with" versions line."""
+    problems: list[str]
+    """Everything found wrong so far; ``on_env`` fails the build once, with all of it."""
+    labs: dict[str, labs.BuiltLab] = field(default_factory=dict)
+
+
+def _build(config) -> _Build:
+    return config[_BUILD_KEY]
+
+
 _log = logging.getLogger("mkdocs.hooks.tuninglab")
 
 
@@ -82,7 +111,6 @@ def on_files(files: Files, config) -> Files:
         [(path, _rel(config, str(path))) for path in lab_scripts],
     )
     problems: list[str] = [str(finding) for finding in found]
-    _state["problems"] = problems  # every step adds to it; on_env fails once, with all
     facts = page_checks.site_facts(config.nav, Path(config.docs_dir))
     package = facts.package  # the repository's, whichever site is built
     decks: dict[str, list[self_check.Card]] = {}
@@ -105,12 +133,14 @@ def on_files(files: Files, config) -> Files:
         problems += [str(p) for p in found]
         lab_prerequisites[path.stem] = path_checks.lab_prerequisites(text)
     _add_flashcards(files, config, guides, decks)
-
-    _state["guides"] = guides
-    _state["package"] = package
-    _state["minutes"] = minutes
-    _state["lab_prerequisites"] = lab_prerequisites
-    _state["verified"] = guide_pages.versions_line()
+    config[_BUILD_KEY] = _Build(
+        guides=guides,
+        package=package,
+        minutes=minutes,
+        lab_prerequisites=lab_prerequisites,
+        verified=guide_pages.versions_line(),
+        problems=problems,
+    )
     _add_figures(files, config)
     _add_labs(files, config, lab_scripts)
     return files
@@ -139,9 +169,10 @@ def _add_flashcards(
 def _add_labs(files: Files, config, scripts: list[Path]) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "labs"
     built, failed = labs.build_labs(cache, {path: _rel(config, str(path)) for path in scripts})
-    _problems().extend(str(error) for error in failed)
-    _state["labs"] = built
-    package: install_lines.Package = _state["package"]  # type: ignore[assignment]
+    build = _build(config)
+    build.problems.extend(str(error) for error in failed)
+    build.labs = built
+    package = build.package
     for slug, lab in built.items():
         page, notebook, script = downloads.publish_lab(
             lab.page,
@@ -180,7 +211,8 @@ def _add_figures(files: Files, config) -> None:
 
     with ThreadPoolExecutor(max_workers=2) as pool:  # each page draws in its own process
         results = list(pool.map(draw, pages))
-    _problems().extend(str(r) for r in results if isinstance(r, figures.FigureError))
+    problems = _build(config).problems
+    problems.extend(str(r) for r in results if isinstance(r, figures.FigureError))
     for page, drawn in zip(pages, results, strict=True):
         if isinstance(drawn, figures.FigureError):
             continue
@@ -188,7 +220,7 @@ def _add_figures(files: Files, config) -> None:
         for name, path in drawn.items():
             uri = folder + name
             if files.get_file_from_path(uri) is not None:
-                _problems().append(
+                problems.append(
                     f"{_rel(config, page.abs_src_path)}:1: figure {name!r} is drawn twice "
                     "or clashes with a file in docs/; give it a name of its own"
                 )
@@ -208,7 +240,8 @@ def on_env(env, config, files: Files):
         if f.page is not None
     }
     others = {f.src_uri for f in files if not f.is_documentation_page()}
-    built: dict[str, labs.BuiltLab] = _state.get("labs", {})  # type: ignore[assignment]
+    build = _build(config)
+    built = build.labs
     problems = []
     for uri in sorted(pages):
         source = Path(files.get_file_from_path(uri).abs_src_path)
@@ -217,7 +250,7 @@ def on_env(env, config, files: Files):
         text = source.read_text(encoding="utf-8")
         for line, message in links.check_page(uri, text, pages, others):
             problems.append(f"{_rel(config, str(source))}:{line}: {message}")
-    problems = _problems() + problems
+    problems = build.problems + problems
     if problems:
         raise PluginError(
             f"{len(problems)} problem(s), by file and line:\n"
@@ -226,13 +259,7 @@ def on_env(env, config, files: Files):
     return env
 
 
-def _problems() -> list[str]:
-    """What the build has found wrong so far (``on_env`` reports it all at once)."""
-    return _state.setdefault("problems", [])  # type: ignore[return-value]
-
-
-def _guide_for(page) -> Guide | None:
-    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
+def _guide_for(page, guides: dict[str, Guide]) -> Guide | None:
     if not page.file.src_uri.startswith(GUIDES_DIR):
         return None
     return guides.get(Path(page.file.src_uri).stem)
@@ -252,10 +279,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         page.meta["tags"] = (
             [tag for tag in page.meta["tags"] if tag in allowed] if allowed else page.meta["tags"]
         )
-    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
-    minutes_by_slug: dict[str, int] = _state["minutes"]  # type: ignore[assignment]
-    package: install_lines.Package = _state["package"]  # type: ignore[assignment]
-    markdown = install_lines.rewrite(markdown, package, config.site_url)
+    build = _build(config)
+    guides, minutes_by_slug = build.guides, build.minutes
+    markdown = install_lines.rewrite(markdown, build.package, config.site_url)
     if page.file.src_uri == "index.md":
         # A guide whose front matter failed is left out; on_env reports it.
         sections = [
@@ -264,24 +290,25 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         ]
         path = guide_pages.learning_path_markdown(sections, guides, minutes_by_slug)
         in_nav = [Path(p).stem for p in path_checks.nav_paths(config.nav) if p.startswith("labs/")]
-        after = guide_pages.labs_after(sections, _state["lab_prerequisites"])  # type: ignore[arg-type]
+        after = guide_pages.labs_after(sections, build.lab_prerequisites)
         lab_list = guide_pages.labs_markdown([s for s in in_nav if s in guides], guides, after)
         markdown = markdown.replace(guide_pages.PATH_MARKER, path)
         return markdown.replace(guide_pages.LABS_MARKER, lab_list)
-    guide = _guide_for(page)
+    guide = _guide_for(page, guides)
     if guide is None:
         return markdown
     minutes = minutes_by_slug[guide.slug]
     page.meta["reading_time"] = minutes
-    header = guide_pages.header_html(guide, minutes, str(_state["verified"]))
+    header = guide_pages.header_html(guide, minutes, build.verified)
     return header + markdown + guide_pages.related_markdown(guide.slug, guides)
 
 
 def on_page_content(html: str, page, config, files) -> str:
     """Typeset the page's maths; give a lab page its header, downloads, figures and links."""
-    built: dict[str, labs.BuiltLab] = _state.get("labs", {})  # type: ignore[assignment]
+    build = _build(config)
+    built = build.labs
     slug = Path(page.file.src_uri).stem
-    is_lab = page.file.src_uri.startswith("labs/") and slug in built and slug in _state["guides"]
+    is_lab = page.file.src_uri.startswith("labs/") and slug in built and slug in build.guides
     if is_lab:
         html = _lab_page(html, page, config, files, built[slug])
         source = built[slug].script
@@ -295,7 +322,7 @@ def on_page_content(html: str, page, config, files) -> str:
             html, _katex, lambda: source.read_text(encoding="utf-8"), _rel(config, str(source))
         )
     except maths.MathError as error:
-        _problems().append(str(error))  # reported with the rest in on_env
+        build.problems.append(str(error))  # reported with the rest in on_env
         return html
     if count:
         href = get_relative_url(maths.STYLESHEET, page.url)
@@ -313,7 +340,8 @@ def _image_size(src: str, page, files) -> tuple[int, int] | None:
 
 
 def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
-    guides: dict[str, Guide] = _state["guides"]  # type: ignore[assignment]
+    build = _build(config)
+    guides = build.guides
     slug = Path(page.file.src_uri).stem
     meta = guides[slug]
     if config.repo_url and config.edit_uri:  # edit the lab's script, not the built notebook
@@ -329,9 +357,9 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
             html, lab.alts, Path(config.site_dir) / page.file.dest_uri, meta.path
         )
     except notebook_pages.PageError as error:
-        _problems().append(str(error))  # reported with the rest in on_env
+        build.problems.append(str(error))  # reported with the rest in on_env
         return html
-    header = guide_pages.header_html(meta, meta.minutes or 1, str(_state["verified"]), "lab")
+    header = guide_pages.header_html(meta, meta.minutes or 1, build.verified, "lab")
     related = [
         (heading, get_relative_url(files.get_file_from_path(other.doc_path).url, page.url), other)
         for heading, _link, other in guide_pages.related_links(slug, guides)
@@ -342,7 +370,7 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
 def on_post_build(config) -> None:
     """Publish the package's wheel; cut the KaTeX fonts down to the characters in use."""
     _katex.close()
-    package: install_lines.Package = _state["package"]  # type: ignore[assignment]
+    package = _build(config).package
     wheels = downloads.REPO / ".cache" / "wheel"
     try:
         downloads.build_wheel(
