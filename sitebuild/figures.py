@@ -21,7 +21,6 @@ from pathlib import Path
 
 from sitebuild import blocks, runner, sandbox
 
-REPO = Path(__file__).resolve().parent.parent
 FIGURE_SUFFIXES = {".svg", ".png"}
 STARTUP_SECONDS = 30
 """Allowance for starting Python and importing libraries before the first block runs."""

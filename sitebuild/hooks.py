@@ -141,8 +141,9 @@ def on_files(files: Files, config) -> Files:
         verified=guide_pages.versions_line(),
         problems=problems,
     )
-    _add_figures(files, config)
-    _add_labs(files, config, lab_scripts)
+    fingerprint = sandbox.code_fingerprint()  # what figures and labs depend on, once
+    _add_figures(files, config, fingerprint)
+    _add_labs(files, config, lab_scripts, fingerprint)
     return files
 
 
@@ -166,9 +167,10 @@ def _add_flashcards(
     files.append(File.generated(config, self_check.PAGE_URI, abs_src_path=str(path)))
 
 
-def _add_labs(files: Files, config, scripts: list[Path]) -> None:
+def _add_labs(files: Files, config, scripts: list[Path], fingerprint: str) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "labs"
-    built, failed = labs.build_labs(cache, {path: _rel(config, str(path)) for path in scripts})
+    shown = {path: _rel(config, str(path)) for path in scripts}
+    built, failed = labs.build_labs(cache, shown, fingerprint)
     build = _build(config)
     build.problems.extend(str(error) for error in failed)
     build.labs = built
@@ -196,9 +198,8 @@ def _add_labs(files: Files, config, scripts: list[Path]) -> None:
             files.append(File.generated(config, uri, abs_src_path=str(source)))
 
 
-def _add_figures(files: Files, config) -> None:
+def _add_figures(files: Files, config, fingerprint: str) -> None:
     cache = Path(config.config_file_path).resolve().parent / ".cache" / "figures"
-    fingerprint = sandbox.code_fingerprint()
     pages = list(files.documentation_pages())
 
     def draw(page) -> dict[str, Path] | figures.FigureError:

@@ -119,17 +119,17 @@ def figure_alts(text: str, where: str) -> list[str]:
 
 
 def build_labs(
-    cache_root: Path, shown: dict[Path, str], jobs: int = 2
+    cache_root: Path, shown: dict[Path, str], common: str, jobs: int = 2
 ) -> tuple[dict[str, BuiltLab], list[LabError]]:
     """Execute (or reuse) the labs; return what was built, by slug, and what failed.
 
     Args:
         cache_root: Folder of the cache (``.cache/labs``).
         shown: Each lab script and its path as messages should name it.
+        common: :func:`sitebuild.sandbox.code_fingerprint`, computed once per build.
         jobs: Labs executed at the same time.
     """
     paths = sorted(shown)
-    common = sandbox.code_fingerprint()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(
             pool.map(lambda path: _build_one(path, cache_root, shown[path], common), paths)

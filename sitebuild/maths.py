@@ -222,19 +222,25 @@ def subset_fonts(
         digest.update(path.name.encode() + path.read_bytes())
     before = sum(path.stat().st_size for path in fonts)
     cached = cache / digest.hexdigest()[:16] if cache is not None else None
-    try:
-        for path in fonts if cached is not None and cached.is_dir() else ():
-            shutil.copyfile(cached / path.name, path)
-        if cached is not None and cached.is_dir():
-            os.utime(cached)  # used last
-            return before, sum(path.stat().st_size for path in fonts)
-    except FileNotFoundError:  # another build pruned it meanwhile: cut the fonts again
-        pass
-    for path in fonts:
-        _subset_font(path, text)
-    if cached is not None:
-        _keep(cached, fonts)
+    if cached is None or not _copy_cached(cached, fonts):
+        for path in fonts:
+            _subset_font(path, text)
+        if cached is not None:
+            _keep(cached, fonts)
     return before, sum(path.stat().st_size for path in fonts)
+
+
+def _copy_cached(cached: Path, fonts: list[Path]) -> bool:
+    """Copy the cut fonts from ``cached`` over ``fonts``; whether the cache had them."""
+    if not cached.is_dir():
+        return False
+    try:
+        for path in fonts:
+            shutil.copyfile(cached / path.name, path)
+    except FileNotFoundError:  # never stored, or another build pruned it meanwhile
+        return False
+    os.utime(cached)  # used last
+    return True
 
 
 def _keep(cached: Path, fonts: list[Path]) -> None:

@@ -20,17 +20,18 @@ import warnings
 from pathlib import Path
 
 from sitebuild.blocks import Block, BlockError
-from sitebuild.sandbox import NETWORK_HINT, BlockTimeout, folder, no_network, reset_matplotlib
-from sitebuild.sandbox import time_limit as _time_limit
+from sitebuild.sandbox import (
+    NETWORK_HINT,
+    BlockTimeout,
+    folder,
+    no_network,
+    reset_matplotlib,
+    time_limit,
+)
 
 WALL_FACTOR = 3
 """A block may also take at most this many times its limit in wall time (a block that
 sleeps or waits uses no CPU)."""
-
-
-def time_limit(seconds: float):
-    """:func:`sitebuild.sandbox.time_limit` with this runner's wall-time factor."""
-    return _time_limit(seconds, WALL_FACTOR)
 
 
 def _failing_line(block: Block, error: BaseException) -> int:
@@ -81,7 +82,7 @@ def run_block(
             with (
                 contextlib.redirect_stdout(stdout),
                 warnings.catch_warnings(),
-                time_limit(block.timeout),
+                time_limit(block.timeout, WALL_FACTOR),
             ):
                 # A FutureWarning means the snippet will break on a future release.
                 warnings.simplefilter("error", FutureWarning)
