@@ -52,6 +52,18 @@ class SiteFacts:
     """The guides listed under "Guides in progress" (:data:`path_checks.IN_PROGRESS`)."""
 
 
+SITE_FACT_SOURCES = (
+    "mkdocs.yml",
+    "docs/glossary.md",
+    "tools/guide_template.md",
+    "pyproject.toml",
+    "requirements.lock",
+)
+"""Every file :func:`site_facts` reads (for the real site): a page's checks depend on the
+page and on these, not on the other pages (``tests/site_build/test_page_checks.py`` holds
+the list to what :func:`site_facts` really opens)."""
+
+
 def site_facts(nav: list, docs: Path) -> SiteFacts:
     """:class:`SiteFacts` of a site: its nav (``mkdocs.yml``'s ``nav:``) and ``docs/``.
 

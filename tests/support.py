@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from sitebuild.frontmatter import split_front_matter
+from sitebuild.labs import lab_paths
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -24,6 +25,8 @@ BUILD_TIMEOUT = 240
 PYTEST_TIMEOUT = 180
 INSTALL_MATPLOTLIB = "\nYou need:\n\n```console\n$ pip install matplotlib\n```\n"
 """An install line for a test guide whose code imports matplotlib (the build requires one)."""
+MISSING_PAGE = "no-such-page/"
+"""A page the site does not have: the server answers it with 404.html."""
 
 
 def build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -145,3 +148,18 @@ def load_mkdocs_config(text: str) -> dict:
 
     IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
     return yaml.load(text, Loader=IgnoreTags)
+
+
+def source_pages() -> list[str]:
+    """Every page the site should have, as a path under the site root: docs/ and labs."""
+    found = []
+    for md in sorted((REPO / "docs").rglob("*.md")):
+        rel = md.relative_to(REPO / "docs").with_suffix("").as_posix()
+        found.append("" if rel == "index" else rel.removesuffix("index") + "/")
+    generated = ["flashcards/"]  # built from the guides' self-checks (sitebuild/self_check.py)
+    return found + generated + [f"labs/{path.stem}/" for path in lab_paths()]
+
+
+def html_file(path: str) -> str:
+    """The built file of a page path, relative to the site root."""
+    return "404.html" if path == MISSING_PAGE else path + "index.html"

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import blocks, install_lines
+from sitebuild import blocks, install_lines, page_checks
 from tests.harness.markdown_blocks import MarkdownBlock, PageCheck
 
 REPO = Path(__file__).resolve().parents[2]
@@ -111,10 +111,14 @@ def _site_dir() -> Path | None:
     return (REPO / given).resolve() if given else None
 
 
+def code_parts() -> list[str]:
+    """What every key holds: the Python, the machine and every file of :data:`ALWAYS`."""
+    return [sys.version, platform.machine()] + [_digest_path(REPO / n, REPO) for n in ALWAYS]
+
+
 def item_inputs(item: pytest.Item) -> list[str] | None:
     """What an item's result depends on, as strings to hash; ``None``: not cacheable."""
-    parts = [sys.version, platform.machine()]
-    parts += [_digest_path(REPO / name, REPO) for name in ALWAYS]
+    parts = code_parts()
     if isinstance(item, MarkdownBlock):
         # Not its node id: that holds the block's line, which moves when text above it
         # changes; what the block does depends on its code, not on where it sits.
@@ -123,11 +127,12 @@ def item_inputs(item: pytest.Item) -> list[str] | None:
         parts += [block.code, repr(block.expected), str(block.timeout), repr(block.marks)]
         return parts
     if isinstance(item, PageCheck):
-        # A page's checks read the page and, for a page of the site, the rest of the
-        # site's sources too (the nav, other guides' slugs and order, the glossary).
+        # A page's checks read the page and, for a page of the site, what they need to
+        # know of the rest of it (the nav, the glossary): not the other pages, so an edit
+        # of one page re-runs only that page's checks.
         parts += [item.nodeid, _digest_path(Path(item.path), REPO)]
         if item.where.startswith("docs/"):
-            parts += [_digest_path(REPO / name, REPO) for name in ("docs", "examples")]
+            parts += [_digest_path(REPO / name, REPO) for name in page_checks.SITE_FACT_SOURCES]
         return parts
     markers = list(item.iter_markers("depends_on"))
     if not markers:

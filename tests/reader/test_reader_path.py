@@ -10,6 +10,10 @@ server (so the wheel comes from the site's own ``downloads/``). Then:
 * every lab is downloaded from the served site, as ``.ipynb`` (run by nbclient in a new
   kernel of that environment) and as ``.py`` (run by that environment's ``python``).
 
+A run in which every block ran is recorded in ``.cache/reader-runs/`` under the code it
+ran (:func:`page_run`): while that code is the same, an edit of a printed output is
+checked against the recorded run instead of a new one. ``CI=true`` runs every page.
+
 pip installs the locked versions (``PIP_CONSTRAINT=requirements.lock``): the floors on
 the page equal them, and the pages' outputs were recorded with them. One environment
 holds every page's install line, so this does not show that each page's own line is
@@ -35,6 +39,7 @@ from pathlib import Path
 import pytest
 
 from sitebuild import blocks, outputs
+from tests.harness import result_cache
 from tests.support import REPO
 
 # All code is in every key (tests/harness/result_cache.py); each test adds the code of its
@@ -49,6 +54,9 @@ PAGES = [*GUIDES, REPO / "docs" / "troubleshooting.md"]
 LABS = sorted(p for p in (REPO / "examples").glob("*.py") if not p.name.startswith("_"))
 DRIVER = Path(__file__).with_name("run_in_one_interpreter.py")
 PAGE_TIMEOUT = 900
+RECORDED_RUNS = REPO / ".cache" / "reader-runs"
+KEPT_RUNS = 400
+"""Recorded runs kept (the newest): two per page for each state of the code."""
 _PRE_RE = re.compile(r"<pre\b.*?</pre>", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -148,9 +156,10 @@ def mismatch(where: str, block: blocks.Block, output: str, how: str) -> str | No
     return f"{where}:{block.expected_line}: run in page order ({how}), it prints\n{diff}"
 
 
-def run_separately(page_blocks, where: str, venv: Path, workdir: Path) -> list[str]:
-    """Each block as its own ``python`` or shell run, one after another, in one folder."""
-    problems = []
+def run_separately(page_blocks, venv: Path, workdir: Path) -> list[dict]:
+    """Each block as its own ``python`` or shell run, one after another, in one folder:
+    what each printed, and its error (``None`` when it ran)."""
+    results = []
     env = reader_env(venv, workdir)
     for number, block in enumerate(page_blocks, start=1):
         if block.syntax == "python":
@@ -163,17 +172,12 @@ def run_separately(page_blocks, where: str, venv: Path, workdir: Path) -> list[s
         done = subprocess.run(
             command, cwd=workdir, env=env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
         )
-        if done.returncode:
-            problems.append(
-                f"{where}:{block.line}: run in page order (separate runs), the block fails:\n"
-                f"{done.stderr[-2000:]}"
-            )
-        elif found := mismatch(where, block, done.stdout, "separate runs"):
-            problems.append(found)
-    return problems
+        error = done.stderr[-2000:] if done.returncode else None
+        results.append({"output": done.stdout, "error": error})
+    return results
 
 
-def run_in_one_interpreter(page_blocks, where: str, venv: Path, workdir: Path) -> list[str]:
+def run_in_one_interpreter(page_blocks, venv: Path, workdir: Path) -> list[dict]:
     """All blocks in one interpreter, in page order, in one folder (as a notebook)."""
     spec = [
         {"syntax": b.syntax, "segments": [[s.line, s.code] for s in b.segments]}
@@ -190,14 +194,49 @@ def run_in_one_interpreter(page_blocks, where: str, venv: Path, workdir: Path) -
         timeout=PAGE_TIMEOUT,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+RUNS = {"separate runs": run_separately, "one interpreter": run_in_one_interpreter}
+
+
+def page_run(mode: str, page_blocks, venv: Path, workdir: Path, reuse: bool) -> list[dict]:
+    """What the page's blocks print when run in ``mode``, from a recorded run when allowed.
+
+    A run in which every block ran is recorded under its code: the blocks' code in page
+    order (not their expected outputs, not the prose), the reader's environment (its name
+    is the key of its install lines and wheel) and all the repository's code. So an edit
+    of an expected output is checked against the same run without running it again;
+    under ``CI=true`` or ``--no-result-cache`` (``reuse`` false) every page really runs.
+    """
+    code = [mode, venv.name, *result_cache.code_parts()]
+    code += [f"{block.syntax}\0{block.code}" for block in page_blocks]
+    record = RECORDED_RUNS / (hashlib.sha256("\0".join(code).encode()).hexdigest() + ".json")
+    if reuse and record.is_file():
+        return json.loads(record.read_text(encoding="utf-8"))
+    results = RUNS[mode](page_blocks, venv, workdir)
+    if not any(result["error"] for result in results):
+        RECORDED_RUNS.mkdir(parents=True, exist_ok=True)
+        partial = record.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(json.dumps(results), encoding="utf-8")
+        partial.replace(record)  # whole or not at all
+        for stale in sorted(RECORDED_RUNS.glob("*.json"), key=lambda p: p.stat().st_mtime)[
+            :-KEPT_RUNS
+        ]:
+            stale.unlink(missing_ok=True)
+    return results
+
+
+def run_problems(page_blocks, results: list[dict], where: str, how: str) -> list[str]:
+    """Each block that failed, or printed other than its expected output, with its line."""
     problems = []
-    for block, result in zip(page_blocks, json.loads(done.stdout), strict=True):
+    for block, result in zip(page_blocks, results, strict=True):
         if result["error"]:
             problems.append(
-                f"{where}:{block.line}: run in page order (one interpreter), the block "
-                f"fails:\n{result['error']}"
+                f"{where}:{block.line}: run in page order ({how}), the block fails:\n"
+                f"{result['error']}"
             )
-        elif found := mismatch(where, block, result["output"], "one interpreter"):
+        elif found := mismatch(where, block, result["output"], how):
             problems.append(found)
     return problems
 
@@ -216,7 +255,7 @@ def test_the_pages_print_an_install_line_with_the_sites_wheel(built_site: Path) 
     [pytest.param(p, marks=pytest.mark.depends_on(code_of=(shown(p),)), id=p.stem) for p in PAGES],
 )
 def test_a_page_runs_in_page_order_in_one_folder(
-    path: Path, mode: str, reader_venv: Path, tmp_path: Path
+    path: Path, mode: str, reader_venv: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     where = shown(path)
     page_blocks = blocks.parse(path, where)
@@ -224,8 +263,9 @@ def test_a_page_runs_in_page_order_in_one_folder(
         pytest.skip(f"{where} has no runnable blocks")
     workdir = tmp_path / "reader"
     workdir.mkdir()
-    run = run_separately if mode == "separate runs" else run_in_one_interpreter
-    problems = run(page_blocks, where, reader_venv, workdir)
+    reuse = result_cache.enabled(request.config)
+    results = page_run(mode, page_blocks, reader_venv, workdir, reuse)
+    problems = run_problems(page_blocks, results, where, mode)
     assert not problems, "\n\n".join(problems)
 
 

@@ -28,13 +28,12 @@ from tests.browser_support import (
     page_type,
     transfer_size,
 )
-from tests.support import REPO, front_matter
+from tests.support import MISSING_PAGE, REPO, front_matter, html_file, source_pages
 
 pytestmark = pytest.mark.browser
 
 SCHEME_RULES = ("color-contrast", "link-in-text-block")  # what the dark palette changes
 SEVERE = ("serious", "critical")
-MISSING_PAGE = "no-such-page/"
 REPORTS = REPO / ".cache" / "reports"
 NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; animation: none !important }"
 
@@ -121,21 +120,6 @@ def visit(browser, server, path: str, dark_too: bool) -> Visit:
         return result
     finally:
         context.close()
-
-
-def source_pages() -> list[str]:
-    """Every page the site should have, as a path under the site root: docs/ and labs."""
-    found = []
-    for md in sorted((REPO / "docs").rglob("*.md")):
-        rel = md.relative_to(REPO / "docs").with_suffix("").as_posix()
-        found.append("" if rel == "index" else rel.removesuffix("index") + "/")
-    generated = ["flashcards/"]  # built from the guides' self-checks (sitebuild/self_check.py)
-    return found + generated + [f"labs/{path.stem}/" for path in lab_paths()]
-
-
-def html_file(path: str) -> str:
-    """The built file of a page path, relative to the site root."""
-    return "404.html" if path == MISSING_PAGE else path + "index.html"
 
 
 def kind_of(path: str) -> str:
@@ -326,15 +310,34 @@ def test_a_cdn_request_is_caught(browser_context, site_server) -> None:
 # --- interactions -------------------------------------------------------------------
 
 
+def search_docs(site: Path) -> list[dict]:
+    """The entries of the built search index (a page, or one section of a page, each)."""
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
 def guides_mentioning(site: Path, term: str) -> set[str]:
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     found = set()
-    for doc in docs["docs"]:
+    for doc in search_docs(site):
         text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]).lower()
         location = doc["location"].split("#")[0]
         if location.startswith("guides/") and term in text:
             found.add(location.split("/")[1])
     return found
+
+
+def longest_guide_title(site: Path) -> tuple[str, str]:
+    """The slug and title of the guide with the most indexed text."""
+    sizes: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for doc in search_docs(site):
+        location = doc["location"]
+        if location.startswith("guides/"):
+            slug = location.split("/")[1]
+            sizes[slug] = sizes.get(slug, 0) + len(doc["text"])
+            if "#" not in location:
+                titles[slug] = doc["title"]
+    slug = max(sizes, key=sizes.get)
+    return slug, titles[slug]
 
 
 def search_for(page, query: str, shown: str) -> str:
@@ -370,22 +373,29 @@ EXPECTED_FIRST = {
 }
 
 
+OPENED = "cross-validation-and-nested-cv"
+"""The guide the search test opens from its results (the first one for "nested")."""
+
+
 @pytest.mark.depends_on(
-    "docs", "examples", site_pages=("index.html", "search", "guides"), site_assets=True
+    f"docs/guides/{OPENED}.md",
+    site_pages=("index.html", "search", f"guides/{OPENED}/index.html"),
+    site_assets=True,
 )
 def test_search_finds_opens_and_ranks_what_a_reader_asks(browser_context, site_server) -> None:
-    """One page, as a reader uses search: the index loads only at the first query;
-    three queries list a guide that mentions them and open it; each query of
-    :data:`EXPECTED_FIRST` has an accepted page first. One page, so that the index is
-    built once (it takes the browser seconds), not once per query."""
-    metas = guides()
-    longest = max(metas, key=lambda s: (REPO / "docs/guides" / f"{s}.md").stat().st_size)
-    opened = {
+    """One page, as a reader uses search: the index loads only at the first query; each
+    query of :data:`EXPECTED_FIRST` has an accepted page first; three queries list a
+    guide that mentions them; and a result opens its guide. One page, and the guide
+    opened last, so that the browser builds the index once (it takes seconds), not once
+    per page. It reads only the index, the landing page and the guide it opens: an edit
+    that leaves the index alone (a printed output) does not re-run it."""
+    longest, title = longest_guide_title(site_server.site)
+    listed_for = {
         "nested": guides_mentioning(site_server.site, "nested"),
         "learning rate": guides_mentioning(site_server.site, "learning rate"),
-        metas[longest]["title"]: {longest},  # the longest guide's title, whatever it is
+        title: {longest},  # the longest guide's title, whatever it is
     }
-    assert all(opened.values()), f"no guide mentions one of these any more: {opened}"
+    assert all(listed_for.values()), f"no guide mentions one of these any more: {listed_for}"
     page = browser_context.new_page()
     asked: list[str] = []
     page.on("request", lambda request: asked.append(urlsplit(request.url).path))
@@ -394,26 +404,25 @@ def test_search_finds_opens_and_ranks_what_a_reader_asks(browser_context, site_s
     # overrides/main.html holds the index back until the reader searches: if Material
     # changes how it asks for it, this fails (and the first visit grows by the index).
     assert index not in asked, "the search index was loaded before anyone searched"
-    shown = ""
-    for term, expected in opened.items():
-        shown = search_for(page, term, shown)
-        if term == "nested":  # the first query
-            assert asked.count(index) == 1
-        links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
-        listed = {urlsplit(h).path.removeprefix(site_server.prefix) for h in links}
-        listed = {p.split("/")[1] for p in listed if p.startswith("guides/")}
-        assert listed & expected, (term, listed, expected)
-        slug = sorted(listed & expected)[0]
-        page.locator(f".md-search-result__link[href*='guides/{slug}/']").first.click()
-        page.wait_for_url(re.compile(rf"/guides/{slug}/"))
-        assert page.locator("article h1").first.inner_text().strip() == metas[slug]["title"]
-    first = {}
+    shown, first = "", {}
     for query in EXPECTED_FIRST:
         shown = search_for(page, query, shown)
         href = page.eval_on_selector(".md-search-result__link", "e => e.href")
         first[query] = urlsplit(href).path.removeprefix(site_server.prefix)
+    assert asked.count(index) == 1
     wrong = {query: found for query, found in first.items() if found not in EXPECTED_FIRST[query]}
     assert wrong == {}, first
+    for term, expected in listed_for.items():
+        shown = search_for(page, term, shown)
+        links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+        listed = {urlsplit(h).path.removeprefix(site_server.prefix) for h in links}
+        listed = {p.split("/")[1] for p in listed if p.startswith("guides/")}
+        assert listed & expected, (term, listed, expected)
+    shown = search_for(page, "nested", shown)
+    page.locator(f".md-search-result__link[href*='guides/{OPENED}/']").first.click()
+    page.wait_for_url(re.compile(rf"/guides/{OPENED}/"))
+    heading = page.locator("article h1").first.inner_text().strip()
+    assert heading == front_matter(REPO / "docs" / "guides" / f"{OPENED}.md")["title"]
 
 
 def fenced_blocks(markdown: str) -> list[str]:

@@ -4,6 +4,7 @@ KaTeX fonts hold only the characters the maths uses."""
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitebuild import maths
-from tests.support import REPO, build, guide, make_project
+from tests.support import MISSING_PAGE, REPO, build, guide, html_file, make_project, source_pages
 
 pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "overrides", "docs/assets")
 
@@ -33,6 +34,32 @@ def reader_text(page: BeautifulSoup) -> str:
     for node in page.select("pre, code, script, style, textarea, .katex"):
         node.decompose()
     return page.get_text(" ")
+
+
+_KATEX_HTML = '<span class="katex-html"'
+_TAG = re.compile(r"<(/?)(\w*)[^>]*>")
+
+
+def katex_characters(text: str) -> set[str]:
+    """Every character a reader sees in the typeset maths (``.katex-html``) of a page.
+
+    The spans are followed by depth instead of parsing the whole page, which takes
+    seconds for the site (``test_katex_characters_are_what_a_parser_sees`` holds the two
+    to the same answer).
+    """
+    found: set[str] = set()
+    start = text.find(_KATEX_HTML)
+    while start != -1:
+        depth, position = 0, start
+        for tag in _TAG.finditer(text, start):
+            found |= set(html.unescape(text[position : tag.start()]))
+            position = tag.end()
+            if tag.group(2) == "span":
+                depth += -1 if tag.group(1) else 1
+                if depth == 0:
+                    break
+        start = text.find(_KATEX_HTML, position)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -103,31 +130,38 @@ def test_processes_that_typeset_maths_exit_promptly() -> None:
             process.kill()
 
 
-@pytest.mark.depends_on("docs", "examples", site=True)
-def test_no_page_ships_a_maths_script_or_leaves_tex(built_site: Path) -> None:
+def page_params() -> list:
+    """One test per built page, reused while that page is unchanged."""
+    return [
+        pytest.param(page, id=page, marks=pytest.mark.depends_on(site_pages=(page,)))
+        for page in (html_file(path) for path in [*source_pages(), MISSING_PAGE])
+    ]
+
+
+@pytest.mark.parametrize("page", page_params())
+def test_the_page_ships_its_maths_typeset(built_site: Path, page: str) -> None:
+    """No maths script, no TeX left for the reader, and KaTeX's stylesheet exactly when
+    the page has maths."""
+    text = (built_site / page).read_text(encoding="utf-8")
     problems = []
-    for page in pages(built_site):
-        text = page.read_text(encoding="utf-8")
-        rel = page.relative_to(built_site).as_posix()
-        for script in re.findall(r"<script\b[^>]*>.*?</script>", text, re.S):
-            if re.search(r"katex|mathjax|auto-render", script, re.I):
-                problems.append(f"{rel}: ships a maths script: {script[:80]!r}")
-        left = _LEFT_AS_TEX.search(reader_text(soup(page)))
-        if left:
-            problems.append(f"{rel}: TeX left for the reader: {left.group(0)!r}")
-    assert not problems, "\n".join(problems)
+    for script in re.findall(r"<script\b[^>]*>.*?</script>", text, re.S):
+        if re.search(r"katex|mathjax|auto-render", script, re.I):
+            problems.append(f"ships a maths script: {script[:80]!r}")
+    left = _LEFT_AS_TEX.search(reader_text(soup(built_site / page)))
+    if left:
+        problems.append(f"TeX left for the reader: {left.group(0)!r}")
+    links = text.count("assets/katex/katex.min.css")
+    if links != (1 if 'class="katex"' in text else 0):
+        problems.append(f"links KaTeX's stylesheet {links} times")
+    assert not problems, f"{page}: " + "; ".join(problems)
+
+
+@pytest.mark.depends_on(site=True)
+def test_katex_is_not_published_as_a_script_and_most_pages_have_maths(built_site: Path) -> None:
     assert not list(built_site.rglob("katex*.js")), "KaTeX's script is published"
-
-
-@pytest.mark.depends_on("docs", "examples", site=True)
-def test_only_pages_with_maths_load_the_katex_stylesheet(built_site: Path) -> None:
-    with_maths = 0
-    for page in pages(built_site):
-        text = page.read_text(encoding="utf-8")
-        has_maths = 'class="katex"' in text
-        links = text.count("assets/katex/katex.min.css")
-        assert links == (1 if has_maths else 0), page.relative_to(built_site)
-        with_maths += has_maths
+    with_maths = sum(
+        'class="katex"' in page.read_text(encoding="utf-8") for page in pages(built_site)
+    )
     assert with_maths >= 10  # the guides, labs, glossary and flashcards that use maths
 
 
@@ -137,8 +171,7 @@ def test_published_fonts_hold_only_what_the_maths_uses(built_site: Path) -> None
 
     used: set[str] = set()
     for page in pages(built_site):
-        if 'class="katex"' in page.read_text(encoding="utf-8"):
-            used |= {c for node in soup(page).select(".katex-html") for c in node.get_text()}
+        used |= katex_characters(page.read_text(encoding="utf-8"))
     folder = built_site / maths.FONTS
     for path in sorted(folder.glob("*.woff2")):
         original = REPO / "docs" / maths.FONTS / path.name
@@ -149,6 +182,14 @@ def test_published_fonts_hold_only_what_the_maths_uses(built_site: Path) -> None
         # Beyond those, only what the font's own features reach (a mirrored < for >).
         extra = kept - used - {" ", "\xa0"}
         assert len(extra) <= 5, f"{path.name} keeps characters no formula uses: {sorted(extra)}"
+
+
+@pytest.mark.depends_on(site_pages=("guides/regularisation/index.html",))
+def test_katex_characters_are_what_a_parser_sees(built_site: Path) -> None:
+    page = built_site / "guides" / "regularisation" / "index.html"
+    parsed = {c for node in soup(page).select(".katex-html") for c in node.get_text()}
+    assert len(parsed) > 20
+    assert katex_characters(page.read_text(encoding="utf-8")) == parsed
 
 
 def test_cut_fonts_come_from_the_cache_only_for_the_same_fonts_and_characters(

@@ -9,6 +9,7 @@ import pytest
 
 from sitebuild import install_lines, page_checks
 from sitebuild.page_checks import SiteFacts
+from tests.support import REPO
 
 pytestmark = pytest.mark.depends_on("sitebuild")
 FACTS = SiteFacts(
@@ -73,3 +74,27 @@ def test_a_page_that_cannot_be_read_to_its_end_gets_findings_not_a_crash(text, l
     assert any(f.line == line and f.message.startswith(start) for f in report.findings), [
         str(f) for f in report.findings
     ]
+
+
+def test_the_site_facts_read_only_the_files_a_page_check_is_keyed_on(monkeypatch) -> None:
+    """The result cache reuses a page's check while the page and SITE_FACT_SOURCES are
+    unchanged; a site fact read from any other file could then serve a stale pass."""
+    from tests.harness.markdown_blocks import _site_facts
+
+    read: set[str] = set()
+    real_read_text, real_open = Path.read_text, Path.open
+
+    def read_text(self: Path, *args, **kwargs) -> str:
+        read.add(self.resolve().relative_to(REPO).as_posix())
+        return real_read_text(self, *args, **kwargs)
+
+    def path_open(self: Path, *args, **kwargs):
+        read.add(self.resolve().relative_to(REPO).as_posix())
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    monkeypatch.setattr(Path, "open", path_open)
+    facts = _site_facts()
+    assert facts.terms and facts.order  # the real site's glossary and path were read
+    assert read <= set(page_checks.SITE_FACT_SOURCES), read - set(page_checks.SITE_FACT_SOURCES)
+    assert "docs/glossary.md" in read

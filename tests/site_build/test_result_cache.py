@@ -11,7 +11,7 @@ import pytest
 from tests.harness import result_cache
 from tests.support import REPO
 
-pytestmark = pytest.mark.depends_on("docs")
+CODE_ONLY = pytest.mark.depends_on()  # reused while no code changes (every key holds it)
 DATA_CODE = {"examples": "labs: each lab's own test declares it as its input"}
 
 
@@ -31,12 +31,14 @@ def covered(path: str) -> bool:
 
 
 def test_every_python_file_is_in_every_key() -> None:
+    """Not reused: a new Python file anywhere could be the one no key holds."""
     files = [p for p in tracked("*.py") if p.split("/", 1)[0] not in DATA_CODE]
     assert len(files) > 50
     missing = [path for path in files if not covered(path)]
     assert not missing, f"code outside the cache key, a change to it could reuse a pass: {missing}"
 
 
+@CODE_ONLY
 def test_a_change_to_one_file_changes_the_digest(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     code = tmp_path / "pkg" / "module.py"
@@ -50,6 +52,7 @@ def test_a_change_to_one_file_changes_the_digest(tmp_path: Path) -> None:
     assert before != after
 
 
+@CODE_ONLY
 def test_a_pages_code_key_ignores_prose_and_follows_its_code(tmp_path: Path) -> None:
     page = tmp_path / "x.md"
     base = "Intro.\n\n```console\n$ pip install numpy\n```\n\n```python\nprint(1)\n```\n"
@@ -60,3 +63,37 @@ def test_a_pages_code_key_ignores_prose_and_follows_its_code(tmp_path: Path) -> 
     for changed in (base.replace("print(1)", "print(2)"), base.replace("numpy", "numpy scipy")):
         page.write_text(changed, encoding="utf-8")
         assert result_cache._page_code(page) != before, changed
+
+
+@CODE_ONLY
+def test_a_recorded_reader_run_is_reused_only_for_the_same_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitebuild import blocks
+    from tests.reader import test_reader_path as reader
+
+    ran: list[str] = []
+
+    def fake_run(page_blocks, venv, workdir):
+        ran.append(page_blocks[0].code.strip())
+        failed = "raise" in page_blocks[0].code
+        return [{"output": "1\n", "error": "Boom" if failed else None}]
+
+    monkeypatch.setattr(reader, "RECORDED_RUNS", tmp_path / "runs")
+    monkeypatch.setattr(reader, "RUNS", {"separate runs": fake_run})
+    venv = tmp_path / "venv-key"
+
+    def run(code: str, expected: str, reuse: bool = True) -> list[dict]:
+        text = f"```python\n{code}\n```\n\n<!--pytest-codeblocks:expected-output-->\n\n"
+        text += f"```text\n{expected}\n```\n"
+        page_blocks = blocks.parse_text(text, tmp_path / "x.md", "x.md")
+        return reader.page_run("separate runs", page_blocks, venv, tmp_path, reuse)
+
+    run("print(1)", "1")
+    run("print(1)", "2")  # another expected output, the same code: the recorded run
+    assert ran == ["print(1)"]
+    run("print(1)", "1", reuse=False)  # CI=true
+    run("print(2)", "1")
+    run("raise SystemExit", "1")
+    run("raise SystemExit", "1")  # a failed run is not recorded
+    assert ran == ["print(1)", "print(1)", "print(2)", "raise SystemExit", "raise SystemExit"]
