@@ -6,7 +6,8 @@ formula as ``<span class="arithmatex">\(...\)</span>`` or, for display maths,
 ``$...$`` and ``$$...$$`` in the text. :func:`typeset_guide` and :func:`typeset_lab`
 replace both with KaTeX's output: HTML for the eye and MathML for screen readers.
 
-KaTeX itself (``sitebuild/katex/katex.min.js``) runs in V8 embedded in Python by the
+KaTeX itself (``docs/assets/katex/katex.min.js``, beside the stylesheet and fonts of the
+same version, and left out of the published site) runs in V8 embedded in Python by the
 ``mini-racer`` package, so no Node.js is needed. A formula KaTeX cannot parse stops the
 build with the source file, the line and KaTeX's message.
 
@@ -25,7 +26,9 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-KATEX_JS = Path(__file__).resolve().parent / "katex" / "katex.min.js"
+KATEX = Path(__file__).resolve().parent.parent / "docs" / "assets" / "katex"
+"""Every file of KaTeX: the script, the stylesheet and the fonts, on one version."""
+KATEX_JS = KATEX / "katex.min.js"
 STYLESHEET = "assets/katex/katex.min.css"
 """Where the published stylesheet lives, relative to the site root."""
 FONTS = "assets/katex/fonts"

@@ -67,6 +67,29 @@ def katex() -> maths.Katex:
     return maths.Katex()
 
 
+def test_all_of_katex_is_one_version_in_one_folder() -> None:
+    """The script that typesets and the stylesheet and fonts that show its output come
+    from one KaTeX release, the one its README names, and no other copy exists."""
+    readme = (maths.KATEX / "README.txt").read_text(encoding="utf-8")
+    version = re.match(r"KaTeX (\d+\.\d+\.\d+),", readme).group(1)
+    script = maths.KATEX_JS.read_text(encoding="utf-8")
+    css = (maths.KATEX / "katex.min.css").read_text(encoding="utf-8")
+    assert re.findall(r'version:"([\d.]+)"', script) == [version]
+    assert re.findall(r'katex-version:after\{content:"([\d.]+)"\}', css) == [version]
+    named = set(re.findall(r"url\(fonts/([^)]+\.woff2)\)", css))
+    assert named == {p.name for p in (maths.KATEX / "fonts").glob("*.woff2")}
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    katex_dir = maths.KATEX.relative_to(REPO).as_posix() + "/"
+    elsewhere = [p for p in tracked if "katex." in p.lower() and not p.startswith(katex_dir)]
+    assert not elsewhere, f"a second copy of KaTeX: {elsewhere}"
+
+
 def test_a_formula_becomes_katex_html_with_mathml(katex) -> None:
     html, count = maths.typeset_guide(
         '<p>A <span class="arithmatex">\\(k &lt; n\\)</span> and</p>\n'
