@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lighthouse-ceiling lint publishable format dist update-outputs new-guide benchmark bench-tables bench-scale lock clean
+.PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lint publishable format dist update-outputs new-guide benchmark bench-tables bench-scale lock clean
 LINTED := src tests sitebuild tools conftest.py
 BUILD := $(BIN)/mkdocs build --strict
 LIGHTHOUSE_VERSION := 12.8.2
@@ -71,15 +71,11 @@ test-browser: $(STAMP) ## Build, then run only the browser, link and page-weight
 
 screenshots: $(STAMP) ## Build, then write PNGs of the landing page, a guide (light, dark), labs
 	$(BUILD)
-	$(BIN)/python -m tests.browser_support site screenshots
+	$(BIN)/python -m tools.screenshots site screenshots
 
 lighthouse: $(STAMP) $(LIGHTHOUSE) ## Build, then Lighthouse (mobile, median of 3) on each page type, served gzip-compressed (needs npm)
 	$(BUILD)
-	$(BIN)/python -m tests.lighthouse site $(LIGHTHOUSE)
-
-lighthouse-ceiling: $(STAMP) $(LIGHTHOUSE) ## Build, then Lighthouse on the longest guides with reader features taken out: what each costs (about 12 min)
-	$(BUILD)
-	$(BIN)/python -m tests.lighthouse_ceiling site $(LIGHTHOUSE)
+	$(BIN)/python -m tools.lighthouse site $(LIGHTHOUSE)
 
 $(LIGHTHOUSE):
 	npm install --prefix $(LIGHTHOUSE_DIR) --no-save --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)

@@ -8,7 +8,7 @@
 * Highlighted code carries fewer elements. Pygments wraps every token in a ``<span>``;
   on a guide, code is two thirds of all the page's elements, and every element makes
   each of the style and layout passes Material's script triggers at start-up slower
-  (measured with Lighthouse, see ``tests/lighthouse.py``). :func:`fewer_code_spans`
+  (measured with Lighthouse, see ``tools/lighthouse.py``). :func:`fewer_code_spans`
   unwraps the tokens that look the same with or without their span: whitespace
   (``w``), which has no style, and plain names (``n``), whose colour in both of
   Material's schemes is the code colour itself (``--md-code-hl-name-color:

@@ -13,7 +13,7 @@ built HTML, in a second:
   number of elements, and that start-up is most of the blocking time on a long guide.
 
 The first-visit weight of each page (everything it transfers) is measured in a real
-browser by ``tests/site/test_browser.py``; the Lighthouse scores by ``tests/lighthouse.py``.
+browser by ``tests/site/test_browser.py``; the Lighthouse scores by ``tools/lighthouse.py``.
 """
 
 from __future__ import annotations

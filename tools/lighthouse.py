@@ -6,7 +6,7 @@ times in headless Chromium with its default mobile settings (simulated slow 4G a
 4x slower CPU). The median of the three runs is compared with the targets; the table
 goes to stdout and to ``.cache/reports/lighthouse.md``. Exit code 1 if a page misses.
 
-Run it as ``python -m tests.lighthouse SITE LIGHTHOUSE_BIN`` (the Makefile does).
+Run it as ``python -m tools.lighthouse SITE LIGHTHOUSE_BIN`` (the Makefile does).
 """
 
 from __future__ import annotations
