@@ -21,7 +21,11 @@ export NO_MKDOCS_2_WARNING := 1
 .DEFAULT_GOAL := help
 .PHONY: help install serve build test test-all test-shuffled test-fast test-browser screenshots lighthouse lint publishable format dist update-outputs new-guide benchmark bench-tables bench-scale lock clean
 LINTED := src tests sitebuild tools conftest.py
-BUILD := $(BIN)/mkdocs build --strict
+# The generator that builds the site from mkdocs.yml; sitebuild.generators fails first when
+# it would skip a configured plugin or hook (CONTRIBUTING, "The generator's end of life").
+GENERATOR ?= mkdocs
+CHECK_GENERATOR := $(BIN)/python -m sitebuild.generators $(GENERATOR) mkdocs.yml
+BUILD := $(CHECK_GENERATOR) && $(BIN)/$(GENERATOR) build --strict
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE_DIR := .cache/lighthouse-$(LIGHTHOUSE_VERSION)
 LIGHTHOUSE := $(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse
@@ -43,7 +47,8 @@ $(STAMP):
 install: $(STAMP) ## Create .venv with the pinned dependencies and the tuninglab package
 
 serve: $(STAMP) ## Build the site and serve it with live reload at http://127.0.0.1:8000
-	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+	$(CHECK_GENERATOR)
+	SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/$(GENERATOR) serve --strict --dev-addr $(HOST):$(PORT)
 
 build: $(STAMP) ## Build the site into site/ (fails on any warning)
 	$(BUILD)
