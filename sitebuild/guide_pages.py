@@ -6,6 +6,7 @@ import math
 import posixpath
 import re
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 
 from sitebuild.frontmatter import Finding, Guide, split_front_matter
@@ -67,11 +68,19 @@ def related_links(slug: str, guides: dict[str, Guide]) -> list[tuple[str, str, G
     return found
 
 
-def related_markdown(slug: str, guides: dict[str, Guide]) -> str:
-    """The "Related guides" and "Related labs" sections (links both ways), or nothing."""
+def related_markdown(
+    slug: str, guides: dict[str, Guide], link: Callable[[Guide], str] | None = None
+) -> str:
+    """The "Related guides" and "Related labs" sections (links both ways), or nothing.
+
+    The one renderer of these sections, for guides and labs alike. ``link`` gives the
+    address of a related page; by default its source file relative to this one, which
+    the generator turns into a URL (a lab page, already HTML, passes built URLs).
+    """
     sections: dict[str, list[str]] = {}
-    for heading, link, page in related_links(slug, guides):
-        sections.setdefault(heading, []).append(f"- [{page.title}]({link}): {page.description}")
+    for heading, source_link, page in related_links(slug, guides):
+        target = link(page) if link else source_link
+        sections.setdefault(heading, []).append(f"- [{page.title}]({target}): {page.description}")
     return "".join(
         f"\n\n## {heading}\n\n" + "\n".join(items) + "\n"
         for heading, items in sorted(sections.items(), reverse=True)

@@ -361,10 +361,11 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
         build.problems.append(str(error))  # reported with the rest in on_env
         return html
     header = guide_pages.header_html(meta, meta.minutes or 1, build.verified, "lab")
-    related = [
-        (heading, get_relative_url(files.get_file_from_path(other.doc_path).url, page.url), other)
-        for heading, _link, other in guide_pages.related_links(slug, guides)
-    ]
+    related = guide_pages.related_markdown(
+        slug,
+        guides,
+        lambda other: get_relative_url(files.get_file_from_path(other.doc_path).url, page.url),
+    )
     return notebook_pages.assemble(html, header, slug, related)
 
 

@@ -17,7 +17,8 @@ import html as html_lib
 import re
 from pathlib import Path
 
-from sitebuild.frontmatter import Guide
+import markdown
+
 from sitebuild.lighter_pages import png_size
 
 _STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S)
@@ -116,22 +117,12 @@ def downloads_html(slug: str) -> str:
     )
 
 
-def related_html(related: list[tuple[str, str, Guide]]) -> str:
-    """The "Related guides" and "Related labs" sections, as HTML."""
-    sections: dict[str, list[str]] = {}
-    for heading, url, page in related:
-        sections.setdefault(heading, []).append(
-            f'<li><a href="{html_lib.escape(url)}">{html_lib.escape(page.title)}</a>: '
-            f"{html_lib.escape(page.description)}</li>"
-        )
-    return "".join(
-        f'<h2 id="{heading.lower().replace(" ", "-")}">{heading}</h2>\n<ul>{"".join(items)}</ul>\n'
-        for heading, items in sorted(sections.items(), reverse=True)
-    )
+def assemble(html: str, header: str, slug: str, related: str) -> str:
+    """Put the header and downloads under the page's title and the related links last.
 
-
-def assemble(html: str, header: str, slug: str, related: list[tuple[str, str, Guide]]) -> str:
-    """Put the header and downloads under the page's title and the related links last."""
+    ``related`` is the Markdown of :func:`sitebuild.guide_pages.related_markdown`, the
+    renderer guides use too; it is converted here, as the rest of a lab page is HTML.
+    """
     furniture = header + downloads_html(slug)
     title_end = html.find("</h1>")
     if title_end == -1:
@@ -139,4 +130,4 @@ def assemble(html: str, header: str, slug: str, related: list[tuple[str, str, Gu
     else:
         cut = title_end + len("</h1>")
         html = html[:cut] + "\n" + furniture + html[cut:]
-    return html + related_html(related)
+    return html + markdown.markdown(related, extensions=["toc"])
