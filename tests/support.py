@@ -163,3 +163,27 @@ def source_pages() -> list[str]:
 def html_file(path: str) -> str:
     """The built file of a page path, relative to the site root."""
     return "404.html" if path == MISSING_PAGE else path + "index.html"
+
+
+def built_pages() -> list[str]:
+    """The built HTML file of every page the site should have, the 404 page included."""
+    return [html_file(path) for path in [*source_pages(), MISSING_PAGE]]
+
+
+def tracked(pattern: str = "") -> list[str]:
+    """The repository's files (committed or new, not ignored) matching a git pathspec."""
+    out = subprocess.run(
+        [
+            "git",
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            *([pattern] if pattern else []),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitebuild import maths
-from tests.support import MISSING_PAGE, REPO, build, guide, html_file, make_project, source_pages
+from tests.support import REPO, build, built_pages, guide, make_project, tracked
 
 pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "overrides", "docs/assets")
 
@@ -78,15 +78,8 @@ def test_all_of_katex_is_one_version_in_one_folder() -> None:
     assert re.findall(r'katex-version:after\{content:"([\d.]+)"\}', css) == [version]
     named = set(re.findall(r"url\(fonts/([^)]+\.woff2)\)", css))
     assert named == {p.name for p in (maths.KATEX / "fonts").glob("*.woff2")}
-    tracked = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
     katex_dir = maths.KATEX.relative_to(REPO).as_posix() + "/"
-    elsewhere = [p for p in tracked if "katex." in p.lower() and not p.startswith(katex_dir)]
+    elsewhere = [p for p in tracked() if "katex." in p.lower() and not p.startswith(katex_dir)]
     assert not elsewhere, f"a second copy of KaTeX: {elsewhere}"
 
 
@@ -157,7 +150,7 @@ def page_params() -> list:
     """One test per built page, reused while that page is unchanged."""
     return [
         pytest.param(page, id=page, marks=pytest.mark.depends_on(site_pages=(page,)))
-        for page in (html_file(path) for path in [*source_pages(), MISSING_PAGE])
+        for page in built_pages()
     ]
 
 
@@ -170,7 +163,7 @@ def test_the_page_ships_its_maths_typeset(built_site: Path, page: str) -> None:
     for script in re.findall(r"<script\b[^>]*>.*?</script>", text, re.S):
         if re.search(r"katex|mathjax|auto-render", script, re.I):
             problems.append(f"ships a maths script: {script[:80]!r}")
-    left = _LEFT_AS_TEX.search(reader_text(soup(built_site / page)))
+    left = _LEFT_AS_TEX.search(reader_text(BeautifulSoup(text, "html.parser")))
     if left:
         problems.append(f"TeX left for the reader: {left.group(0)!r}")
     links = text.count("assets/katex/katex.min.css")

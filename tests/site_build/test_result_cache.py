@@ -3,27 +3,15 @@ every code file the suite could run (tests/harness/result_cache.py)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.harness import result_cache
-from tests.support import REPO
+from tests.support import tracked
 
 CODE_ONLY = pytest.mark.depends_on()  # reused while no code changes (every key holds it)
 DATA_CODE = {"examples": "labs: each lab's own test declares it as its input"}
-
-
-def tracked(pattern: str) -> list[str]:
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", pattern],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.split()
 
 
 def covered(path: str) -> bool:
