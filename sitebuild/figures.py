@@ -14,6 +14,7 @@ Run as ``python -m sitebuild.figures PAGE.md OUT_DIR SHOWN_AS`` to draw one page
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,17 @@ from sitebuild import blocks, runner, sandbox
 FIGURE_SUFFIXES = {".svg", ".png"}
 STARTUP_SECONDS = 30
 """Allowance for starting Python and importing libraries before the first block runs."""
+
+
+DARK_SUFFIX = ".dark.svg"
+SLATE_BACKGROUND = (0x1E, 0x20, 0x29)
+"""Material's slate background, ``hsl(232, 15%, 14%)``, as an RGB triple."""
+SLATE_TEXT = (0xC0, 0xC0, 0xC7)
+"""Material's slate body text, ``hsla(232, 15%, 90%, 0.82)`` over that background."""
+NEUTRAL_SPREAD = 10
+"""A colour whose red, green and blue differ by at most this much is a grey."""
+_SVG_COLOUR = re.compile(r'(?P<lead>(?:fill|stroke)(?::\s*|="))#(?P<hex>[0-9a-fA-F]{6})\b')
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
 class FigureError(RuntimeError):
@@ -82,11 +94,58 @@ def draw(md_path: Path, cache_root: Path, shown_as: str, fingerprint: str) -> di
             ) from None
         if result.returncode != 0:
             raise FigureError(result.stderr.strip() or result.stdout.strip())
+        _add_dark_twins(staging, shown_as)
         for stale in out_dir.parent.iterdir():  # earlier drawings of this page
             if stale != staging:
                 shutil.rmtree(stale, ignore_errors=True)
         staging.rename(out_dir)
     return {path.name: path for path in sorted(out_dir.iterdir()) if path.suffix in FIGURE_SUFFIXES}
+
+
+def dark_grey(hex_colour: str) -> str:
+    """A colour of a figure, for the dark scheme: a grey is turned round, any other kept.
+
+    White becomes the slate background, black its text, and the greys between them fall
+    in between; a colour with a hue is returned as it is.
+    """
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)]
+    if max(rgb) - min(rgb) > NEUTRAL_SPREAD:
+        return hex_colour
+    lightness = sum(rgb) / (3 * 255)
+    mixed = (
+        round(bg + (1 - lightness) * (fg - bg))
+        for bg, fg in zip(SLATE_BACKGROUND, SLATE_TEXT, strict=True)
+    )
+    return "".join(f"{channel:02x}" for channel in mixed)
+
+
+def dark_svg(svg: str) -> str:
+    """The dark-scheme twin of a Matplotlib SVG.
+
+    Every grey fill and stroke is turned round (:func:`dark_grey`), and text without a
+    fill of its own (which SVG draws black) is given the slate text colour.
+    """
+    recoloured = _SVG_COLOUR.sub(lambda m: m["lead"] + "#" + dark_grey(m["hex"]), svg)
+    opening = _SVG_OPEN.search(recoloured)
+    if opening is None:
+        raise ValueError("not an SVG file: it has no <svg> element")
+    text_colour = "#" + "".join(f"{c:02x}" for c in SLATE_TEXT)
+    style = f'<style type="text/css">text {{ fill: {text_colour} }}</style>'
+    return recoloured[: opening.end()] + style + recoloured[opening.end() :]
+
+
+def dark_name(name: str) -> str:
+    """The file name of an SVG figure's dark-scheme twin: ``a.svg`` -> ``a.dark.svg``."""
+    return name.removesuffix(".svg") + DARK_SUFFIX
+
+
+def _add_dark_twins(folder: Path, shown_as: str) -> None:
+    for light in sorted(folder.glob("*.svg")):
+        try:
+            dark = dark_svg(light.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise FigureError(f"{shown_as}:1: figure {light.name!r}: {error}") from None
+        (folder / dark_name(light.name)).write_text(dark, encoding="utf-8")
 
 
 def _run_page(md_path: Path, out_dir: Path, shown_as: str) -> None:
@@ -104,8 +163,14 @@ def _run_page(md_path: Path, out_dir: Path, shown_as: str) -> None:
         except blocks.BlockError as error:
             message = str(error).replace(": code block raised", ": figure block raised")
             raise SystemExit(message) from None
-        if not {p for p in out_dir.iterdir() if p.suffix in FIGURE_SUFFIXES} - before:
+        saved = {p for p in out_dir.iterdir() if p.suffix in FIGURE_SUFFIXES} - before
+        if not saved:
             raise SystemExit(f"{shown_as}:{block.line}: block calls savefig() but saved no file")
+        if twins := sorted(p.name for p in saved if p.name.endswith(DARK_SUFFIX)):
+            raise SystemExit(
+                f"{shown_as}:{block.line}: {twins[0]!r} ends in {DARK_SUFFIX!r}, the name the "
+                "build gives a figure's dark-scheme twin; name the figure otherwise"
+            )
 
 
 if __name__ == "__main__":

@@ -316,6 +316,7 @@ def on_page_content(html: str, page, config, files) -> str:
     else:
         source = Path(page.file.abs_src_path)
         html = lighter_pages.lazy_images(html, lambda src: _image_size(src, page, files))
+        html = lighter_pages.scheme_images(html, lambda src: _dark_twin(src, page, files))
         html = lighter_pages.marked_outputs(html)
     typeset = maths.typeset_lab if is_lab else maths.typeset_guide
     try:
@@ -331,13 +332,26 @@ def on_page_content(html: str, page, config, files) -> str:
     return lighter_pages.fewer_code_spans(html)
 
 
-def _image_size(src: str, page, files) -> tuple[int, int] | None:
-    """The size of the image a page's ``src`` points to, if it is one of the site's files."""
+def _site_file(src: str, page, files) -> File | None:
+    """The site's file that a page's ``src`` points to, if it is one."""
     if ":" in src or src.startswith("/"):
         return None
     # MkDocs has already made the src relative to the page's URL (``../x.svg``).
-    target = files.get_file_from_path(posixpath.normpath(posixpath.join(page.url, src)))
+    return files.get_file_from_path(posixpath.normpath(posixpath.join(page.url, src)))
+
+
+def _image_size(src: str, page, files) -> tuple[int, int] | None:
+    """The size of the image a page's ``src`` points to, if it is one of the site's files."""
+    target = _site_file(src, page, files)
     return lighter_pages.image_size(Path(target.abs_src_path)) if target is not None else None
+
+
+def _dark_twin(src: str, page, files) -> str | None:
+    """The ``src`` of the dark-scheme twin of a drawn figure, if the build drew one."""
+    if not src.endswith(".svg") or src.endswith(figures.DARK_SUFFIX):
+        return None
+    twin = posixpath.join(posixpath.dirname(src), figures.dark_name(posixpath.basename(src)))
+    return twin if _site_file(twin, page, files) is not None else None
 
 
 def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:

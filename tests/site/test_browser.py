@@ -580,6 +580,61 @@ def test_palette_toggle_switches_and_persists(browser_context, site_server) -> N
     assert scheme() == "default"
 
 
+@pytest.mark.depends_on(site_pages=(f"guides/{FIRST_GUIDE}/index.html",), site_assets=True)
+def test_each_scheme_shows_the_figures_drawn_for_it(browser_context, site_server) -> None:
+    """Light: the figures as drawn; dark: their dark twins; never both, never neither."""
+    page = browser_context.new_page()
+    page.goto(site_server.url(f"guides/{FIRST_GUIDE}/"), wait_until="networkidle")
+    shown_js = """() => [...document.querySelectorAll("article img")]
+      .filter(img => getComputedStyle(img).display !== "none")
+      .map(img => new URL(img.getAttribute("src"), location.href).pathname)"""
+    light = page.evaluate(shown_js)
+    assert light and all(not src.endswith(".dark.svg") for src in light), light
+    page.locator("form[data-md-component='palette'] label:visible").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    dark = page.evaluate(shown_js)
+    assert [src.removesuffix(".dark.svg") + ".svg" for src in dark] == light, dark
+
+
+def smallest_text_px(svg: Path, shown_width: float) -> float:
+    """The smallest label of a drawn figure, in CSS px, when shown this many px wide."""
+    text = svg.read_text(encoding="utf-8")
+    view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', text).group(1))
+    sizes = [float(size) for size in re.findall(r"font-size: ([\d.]+)px", text)]
+    return min(sizes) * shown_width / view_width
+
+
+@pytest.mark.depends_on(site_pages=(f"guides/{FIRST_GUIDE}/index.html",), site_assets=True)
+def test_a_phone_shows_a_figure_at_its_own_size_in_a_strip_of_its_own(
+    chromium_browser, site_server
+) -> None:
+    """At 390 px a figure is not shrunk: it keeps its drawn width and scrolls in its strip,
+    its smallest label stays at least 9 px high (under 6 px if shrunk to the screen),
+    and the page itself does not scroll sideways."""
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844})
+    block_other_origins(context, site_server.origin)
+    try:
+        page = context.new_page()
+        page.goto(site_server.url(f"guides/{FIRST_GUIDE}/"), wait_until="networkidle")
+        figures = page.eval_on_selector_all(
+            "article .tl-figure img:not([src$='#only-dark'])",
+            """imgs => imgs.map(img => ({src: new URL(img.src).pathname,
+                 shown: img.getBoundingClientRect().width,
+                 drawn: Number(img.getAttribute("width")),
+                 strip: img.parentElement.clientWidth,
+                 scrolls: img.parentElement.scrollWidth > img.parentElement.clientWidth}))""",
+        )
+        assert figures, "the guide should show a drawn figure"
+        for figure in figures:
+            assert figure["shown"] == figure["drawn"] > figure["strip"], figure
+            assert figure["scrolls"], figure
+            svg = site_server.site / figure["src"].removeprefix(urlsplit(site_server.url()).path)
+            assert smallest_text_px(svg, figure["shown"]) >= 9, figure
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
 @pytest.mark.depends_on(site_pages=("404.html",), site_assets=True)
 def test_404_page_is_served_and_styled(browser_context, site_server) -> None:
     page = browser_context.new_page()

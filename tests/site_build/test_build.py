@@ -78,7 +78,7 @@ def test_flagship_guide_renders_math_markup_and_its_figure(built_site: Path) -> 
     body = page(built_site, "parameters-vs-hyperparameters")
     assert '<div class="arithmatex" tabindex="0"><span class="katex-display">' in body
     assert "\\[" not in body  # typeset by the build, not left for a script
-    images = re.findall(r'<img alt="([^"]+)" src="([^"]+)"', body)
+    images = re.findall(r'<img alt="([^"]+)" src="([^"#]+)(?:#only-(?:light|dark))?"', body)
     assert images, "the guide should show at least one generated figure"
     for _alt, src in images:
         figure = (built_site / "guides" / "parameters-vs-hyperparameters" / src).resolve()

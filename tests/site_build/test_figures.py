@@ -1,0 +1,92 @@
+"""Every drawn SVG figure has a dark-scheme twin in the page's own greys, and each page
+shows the twin in the dark scheme and the original in the light one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitebuild import figures, lighter_pages
+from tests.support import build, built_pages, guide, make_project
+
+pytestmark = pytest.mark.depends_on("sitebuild", "mkdocs.yml", "overrides", "docs/assets")
+
+BACKGROUND = "1e2029"
+TEXT = "c0c0c7"
+
+
+def test_greys_turn_round_between_the_slate_background_and_text() -> None:
+    assert figures.dark_grey("ffffff") == BACKGROUND
+    assert figures.dark_grey("000000") == TEXT
+    middle = figures.dark_grey("808080")  # half-way between them, channel by channel
+    for i in (0, 2, 4):
+        halfway = (int(BACKGROUND[i : i + 2], 16) + int(TEXT[i : i + 2], 16)) / 2
+        assert abs(int(middle[i : i + 2], 16) - halfway) <= 1, middle
+
+
+@pytest.mark.parametrize("colour", ["1f77b4", "ff7f0e", "2ca02c", "d62728", "440154"])
+def test_a_colour_is_kept(colour: str) -> None:
+    assert figures.dark_grey(colour) == colour
+
+
+def test_the_twin_recolours_fills_and_strokes_and_gives_bare_text_a_colour() -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt">'
+        '<path style="fill: #ffffff"/><path style="stroke: #000000; fill: #1f77b4"/>'
+        '<rect fill="#cccccc"/><use xlink:href="#m0a1b2c3d4e"/><text>a</text></svg>'
+    )
+    dark = figures.dark_svg(svg)
+    assert f"fill: #{BACKGROUND}" in dark
+    assert f"stroke: #{TEXT}; fill: #1f77b4" in dark
+    assert 'fill="#cccccc"' not in dark
+    assert 'xlink:href="#m0a1b2c3d4e"' in dark  # an id, not a colour
+    assert re.search(rf"<svg [^>]*><style[^>]*>text {{ fill: #{TEXT} }}</style>", dark)
+    with pytest.raises(ValueError, match="no <svg> element"):
+        figures.dark_svg("<html></html>")
+
+
+def test_an_image_with_a_twin_is_shown_once_per_scheme() -> None:
+    page = '<p><img alt="A curve" src="curve.svg" loading="lazy" /><img alt="x" src="x.png"></p>'
+    twins = {"curve.svg": "curve.dark.svg"}
+    shown = lighter_pages.scheme_images(page, twins.get)
+    assert (
+        '<span class="tl-figure">'
+        '<img alt="A curve" src="curve.svg#only-light" loading="lazy" />'
+        '<img alt="A curve" src="curve.dark.svg#only-dark" loading="lazy" />'
+        "</span>"
+    ) in shown
+    assert '<img alt="x" src="x.png">' in shown  # no twin: left as it was
+
+
+def test_a_block_may_not_save_a_name_the_twins_use(tmp_path: Path) -> None:
+    body = (
+        "```python\nimport matplotlib.pyplot as plt\n\nfig, ax = plt.subplots()\n"
+        'fig.savefig("curve.dark.svg")\n```\n\n![A curve](curve.dark.svg)\n'
+    )
+    config = make_project(tmp_path, {"alpha": guide(body=body)})
+    result = build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/guides/alpha.md:" in result.stderr
+    assert "ends in '.dark.svg'" in result.stderr
+
+
+@pytest.mark.depends_on("docs", site=True)
+def test_every_drawn_figure_is_shown_with_its_twin(built_site: Path) -> None:
+    shown = 0
+    for name in built_pages():
+        page = built_site / name
+        html = page.read_text(encoding="utf-8")
+        for src in re.findall(r'<img\b[^>]*?\bsrc="([^"]+\.svg)(?:#[\w-]*)?"', html):
+            figure = (page.parent / src).resolve()
+            if figure.name.endswith(figures.DARK_SUFFIX):
+                continue
+            twin = figure.with_name(figures.dark_name(figure.name))
+            assert twin.is_file(), f"{page}: {src} has no dark twin"
+            assert f'src="{src}#only-light"' in html, f"{page}: {src} is not marked light"
+            dark_src = src[: -len(figure.name)] + twin.name
+            assert f'src="{dark_src}#only-dark"' in html, f"{page}: {src}'s twin is not shown"
+            assert "#ffffff" not in twin.read_text(encoding="utf-8").lower(), twin
+            shown += 1
+    assert shown >= 10, f"only {shown} figures found: the check would pass vacuously"
