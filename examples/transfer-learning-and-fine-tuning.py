@@ -3,7 +3,8 @@
 # description: Reuse a network trained on digits 0-4 for digits 5-9, frozen and fine-tuned.
 # difficulty: intermediate
 # tags: [lab, neural-networks, scikit-learn]
-# related: [parameter-catalogue, hyperparameter-catalogue, parameters-vs-hyperparameters]
+# related: [transfer-learning, parameter-catalogue, hyperparameter-catalogue,
+#   parameters-vs-hyperparameters]
 # minutes: 40
 # ---
 
