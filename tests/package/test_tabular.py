@@ -124,3 +124,48 @@ def test_the_strategy_guide_states_what_the_tables_show(committed, tables):
     text = (REPO / "docs/guides/choosing-a-tuning-strategy.md").read_text(encoding="utf-8")
     for claim in ("37 to 46 of their 100 runs", "(16 of 100)", "five to nine times lower"):
         assert claim in text
+
+
+def _fake_results(medians: dict[str, dict[str, float]]) -> dict:
+    return {
+        "metadata": {"checkpoints": [20], "compared_at": [20]},
+        "results": {
+            label: {"curves": {s: {"median": [m]} for s, m in by_strategy.items()}}
+            for label, by_strategy in medians.items()
+        },
+    }
+
+
+def test_ranks_across_tables_rank_the_lowest_regret_first_and_name_only_clear_pairs():
+    # a always has the lowest regret and c the highest, on three tables: with three
+    # strategies and three tables the critical difference is 1.91 ranks, and a and c are
+    # 2 apart; a and b, 1 apart, are not distinguishable.
+    swept = _fake_results({t: {"a": 0.0, "b": 0.1 * i, "c": 1.0} for i, t in enumerate("xyz", 1)})
+    found = tabular.ranks_across_tables(swept, 20)
+    assert found["mean_rank"] == {"a": 1.0, "b": 2.0, "c": 3.0}
+    assert found["critical_difference"] == pytest.approx(1.9137, abs=1e-3)
+    assert found["distinguishable"] == [["a", "c"]]
+    expected = stats.friedmanchisquare([0, 0, 0], [0.1, 0.2, 0.3], [1, 1, 1])
+    assert found["p"] == pytest.approx(expected.pvalue, rel=1e-3)
+    # One table that reverses the order removes every pair.
+    mixed = _fake_results(
+        {
+            "x": {"a": 0.0, "b": 0.5, "c": 1.0},
+            "y": {"a": 0.0, "b": 0.5, "c": 1.0},
+            "z": {"a": 1.0, "b": 0.5, "c": 0.0},
+        }
+    )
+    assert tabular.ranks_across_tables(mixed, 20)["distinguishable"] == []
+
+
+@pytest.mark.depends_on("docs/guides/choosing-a-tuning-strategy.md")
+def test_the_strategy_guide_states_the_rank_comparison_as_it_is(committed):
+    at20, at200 = (tabular.ranks_across_tables(committed, t) for t in (20, 200))
+    assert at200["p"] < 0.05 < at20["p"]
+    assert at20["distinguishable"] == at200["distinguishable"] == []
+    ranks = at200["mean_rank"]
+    assert set(sorted(ranks, key=ranks.get)[:3]) == {"tpe", "tpe_multivariate", "cmaes"}
+    assert set(sorted(ranks, key=ranks.get)[3:]) == {"random", "qmc"}
+    text = (REPO / "docs/guides/choosing-a-tuning-strategy.md").read_text(encoding="utf-8")
+    assert f"critical difference is {at200['critical_difference']:.2f} ranks" in text
+    assert f"(Friedman p = {at200['p']:.2g})" in text and f"(p = {at20['p']:.2g})" in text

