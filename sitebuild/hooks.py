@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sitebuild import (  # noqa: E402
     downloads,
     figures,
+    flashcard_deck,
     guide_pages,
     install_lines,
     labs,
@@ -159,12 +160,17 @@ def _add_flashcards(
     """Add the flashcards page: every guide's self-check, in the order of the nav."""
     order = [Path(p).stem for p in path_checks.nav_paths(config.nav) if p.startswith(GUIDES_DIR)]
     slugs = [s for s in order if s in decks] + sorted(s for s in decks if s not in order)
-    text = self_check.flashcards_markdown([(s, guides[s].title, decks[s]) for s in slugs])
-    path = Path(config.config_file_path).resolve().parent / ".cache" / "pages" / "flashcards.md"
+    ordered = [(s, guides[s].title, decks[s]) for s in slugs]
+    text = self_check.flashcards_markdown(ordered, flashcard_deck.DECK_URI)
+    pages = Path(config.config_file_path).resolve().parent / ".cache" / "pages"
+    path = pages / "flashcards.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     files.append(File.generated(config, self_check.PAGE_URI, abs_src_path=str(path)))
+    deck = pages / flashcard_deck.DECK_URI
+    flashcard_deck.write_deck(ordered, deck, config.site_url or "")
+    files.append(File.generated(config, flashcard_deck.DECK_URI, abs_src_path=str(deck)))
 
 
 def _add_labs(files: Files, config, scripts: list[Path], fingerprint: str) -> None:

@@ -132,7 +132,7 @@ def parse(rel_path: str, text: str) -> tuple[list[Card], list[Finding]]:
     return cards, problems
 
 
-def _rebase(answer: str, slug: str) -> str:
+def rebase(answer: str, slug: str) -> str:
     """Rewrite a guide's relative links so they work from the site's root."""
 
     def fix(match: re.Match[str]) -> str:
@@ -152,30 +152,50 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines())
 
 
-def flashcards_markdown(decks: list[tuple[str, str, list[Card]]]) -> str:
+DECK_SCRIPT = "assets/javascripts/flashcards.js"
+"""The script that shows the flashcards one at a time (without it, the page is a list)."""
+
+
+def flashcards_markdown(decks: list[tuple[str, str, list[Card]]], deck_uri: str = "") -> str:
     """The flashcards page: every guide's questions, in reading order.
+
+    The cards sit in a ``tl-cards`` block that :data:`DECK_SCRIPT` turns into one card at
+    a time; without JavaScript the page is the list of collapsed questions.
 
     Args:
         decks: ``(slug, title, cards)`` per guide, in the order of the site's nav; a
             guide without cards is left out (the build reports its missing section).
+        deck_uri: The Anki deck of the same cards, linked from the page ("" for none).
 
     Returns:
         The page's Markdown.
     """
     decks = [deck for deck in decks if deck[2]]  # a guide with no section is refused itself
     total = sum(len(cards) for _, _, cards in decks)
+    download = (
+        f" To study them in [Anki](https://apps.ankiweb.net/), download "
+        f"[the same {total} cards as a deck]({deck_uri}) and import it; a newer deck "
+        "updates the cards you already have."
+        if deck_uri
+        else ""
+    )
     parts = [
         "---\ntitle: Flashcards\ndescription: Every guide's self-check questions in one "
-        "place, answers hidden until you open them.\n---\n",
-        f"{total} questions from {len(decks)} guides. Answer each one in your head, then "
-        "open it to check; every answer links to the section that teaches it. The "
-        "questions are the ones at the end of each guide, collected when the site is "
-        "built.\n",
+        "place, one card at a time, to answer in your head before you turn it over.\n---\n",
+        f"{total} questions from {len(decks)} guides, the ones at the end of each guide, "
+        "collected when the site is built. Answer each one in your head, then turn the card "
+        "over: every answer links to the section that teaches it. Cards you mark *Got it* "
+        "are left out next time (this browser remembers them, and nothing leaves it); "
+        "*Show again* puts a card back at the end of the pile. Keys: ++space++ turns the "
+        "card, ++1++ shows it again later, ++2++ marks it got, ++left++ and ++right++ move "
+        f"between cards.{download}\n",
+        '<div class="tl-cards" markdown>\n',
     ]
     for slug, title, cards in decks:
         parts.append(f"## {title}\n\nFrom [{title}](guides/{slug}.md#check-yourself).\n")
         for card in cards:
             parts.append(
-                f'??? question "{card.question}"\n\n{_indent(_rebase(card.answer, slug))}\n'
+                f'??? question "{card.question}"\n\n{_indent(rebase(card.answer, slug))}\n'
             )
+    parts.append(f'</div>\n\n<script src="../{DECK_SCRIPT}"></script>\n')
     return "\n".join(parts)

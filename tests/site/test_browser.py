@@ -580,6 +580,63 @@ def test_palette_toggle_switches_and_persists(browser_context, site_server) -> N
     assert scheme() == "default"
 
 
+SHOWN_CARDS_JS = """() => [...document.querySelectorAll(".tl-cards details.question")]
+  .filter(card => card.getClientRects().length > 0)
+  .map(card => [card.querySelector("summary").textContent.trim(), card.open])"""
+
+
+@pytest.mark.depends_on(site_pages=("flashcards",), site_assets=True)
+def test_flashcards_show_one_card_at_a_time_and_remember_what_you_know(
+    browser_context, site_server
+) -> None:
+    page = browser_context.new_page()
+    page.goto(site_server.url("flashcards/"), wait_until="networkidle")
+    total = page.locator(".tl-cards details.question").count()
+    assert total >= 80
+    [(first, opened)] = page.evaluate(SHOWN_CARDS_JS)
+    assert not opened
+    status = page.locator(".tl-deck-status")
+    assert f"Card 1 of {total} to go (0 got it)" in status.inner_text()
+    page.keyboard.press("Space")  # turn the card over
+    assert page.evaluate(SHOWN_CARDS_JS) == [[first, True]]
+    page.keyboard.press("ArrowRight")  # the next card, shown face down
+    [(second, opened)] = page.evaluate(SHOWN_CARDS_JS)
+    assert second != first and not opened
+    page.keyboard.press("ArrowLeft")
+    page.get_by_role("button", name="Got it").click()
+    assert page.evaluate(SHOWN_CARDS_JS) == [[second, False]]
+    page.keyboard.press("1")  # show again: to the end of the pile
+    [(third, _)] = page.evaluate(SHOWN_CARDS_JS)
+    assert third not in (first, second)
+    assert f"of {total - 1} to go (1 got it)" in status.inner_text()
+    page.reload(wait_until="networkidle")  # the browser remembers the known card
+    assert page.evaluate(SHOWN_CARDS_JS) == [[second, False]]
+    page.get_by_role("button", name="Show as a list").click()
+    assert len(page.evaluate(SHOWN_CARDS_JS)) == total
+    page.get_by_role("button", name="Show one at a time").click()
+    page.get_by_role("button", name="Start over").click()
+    assert page.evaluate(SHOWN_CARDS_JS) == [[first, False]]
+    assert "(0 got it)" in status.inner_text() and "¶" not in status.inner_text()
+    page.locator(".md-sidebar--secondary a[href$='#regularisation']").click()  # the contents
+    page.wait_for_function("location.hash === '#regularisation'")
+    assert status.inner_text().endswith("from Regularisation."), status.inner_text()
+
+
+@pytest.mark.depends_on(site_pages=("flashcards",), site_assets=True)
+def test_without_javascript_the_flashcards_are_the_list(chromium_browser, site_server) -> None:
+    context = chromium_browser.new_context(java_script_enabled=False)
+    block_other_origins(context, site_server.origin)
+    try:
+        page = context.new_page()
+        page.goto(site_server.url("flashcards/"), wait_until="networkidle")
+        cards = page.locator(".tl-cards details.question")
+        assert cards.count() >= 80
+        assert all(cards.nth(i).is_visible() for i in (0, cards.count() - 1))
+        assert page.locator(".tl-deck-bar").count() == 0
+    finally:
+        context.close()
+
+
 @pytest.mark.depends_on(site_pages=(f"guides/{FIRST_GUIDE}/index.html",), site_assets=True)
 def test_each_scheme_shows_the_figures_drawn_for_it(browser_context, site_server) -> None:
     """Light: the figures as drawn; dark: their dark twins; never both, never neither."""

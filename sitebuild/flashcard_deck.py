@@ -1,0 +1,139 @@
+r"""The flashcards as an Anki deck: the questions of the flashcards page in one ``.apkg`` file.
+
+:func:`write_deck` takes the cards that :mod:`sitebuild.self_check` reads from every
+guide's "Check yourself" section and writes them with genanki: one note per question,
+the answer as HTML, tagged with its guide's slug. Links point at the hosted site (a
+deck has no pages of its own to link to), maths is handed to Anki's own MathJax as
+``\(…\)`` and ``\[…\]``, and every identifier is fixed, so that importing a newer
+deck updates the cards a reader already has instead of adding copies.
+
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import markdown
+
+from sitebuild import self_check
+
+DECK_URI = "flashcards.apkg"
+"""Where the build puts the deck in the site, beside the flashcards page."""
+DECK_NAME = "Tuning Lab"
+DECK_ID = 1_764_700_001
+MODEL_ID = 1_764_700_002
+"""Anki's identifiers of the deck and of its note type; chosen once, never changed."""
+TIMESTAMP = 1_700_000_000.0
+"""The modification time written into the deck, so that two builds write the same notes."""
+
+_MATH = re.compile(r"(?<!\\)\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.S)
+_LINK = re.compile(r'href="(?P<target>[^"]+)"')
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+_STYLE = """\
+.card { font-family: system-ui, sans-serif; font-size: 18px; line-height: 1.5;
+        text-align: left; max-width: 40em; margin: 0 auto; }
+pre { background: rgba(127, 127, 127, 0.12); padding: 0.5em; overflow-x: auto; }
+code { font-size: 0.9em; }
+.source { font-size: 0.8em; opacity: 0.75; }
+"""
+
+
+def site_link(target: str, site_url: str) -> str | None:
+    """A link of the flashcards page (relative to the site's root) as an absolute URL.
+
+    ``guides/x.md#a`` becomes ``SITE/guides/x/#a`` and ``labs/x.ipynb`` ``SITE/labs/x/``;
+    an absolute URL is kept. Returns None for a relative link when there is no site URL.
+    """
+    if re.match(r"^[a-z]+:", target):
+        return target
+    if not site_url:
+        return None
+    path, _, anchor = target.partition("#")
+    page = re.sub(r"(?:index)?\.(?:md|ipynb)$", "", path)
+    page = page if not page or page.endswith("/") else page + "/"
+    return site_url.rstrip("/") + "/" + page + (f"#{anchor}" if anchor else "")
+
+
+def answer_html(answer: str, slug: str, site_url: str) -> str:
+    """A card's answer (Markdown, as in its guide) as the HTML that Anki shows."""
+    text = _COMMENT.sub("", self_check.rebase(answer, slug))
+    maths: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        tex = match["display"] if match["display"] is not None else match["inline"]
+        opening, closing = (r"\[", r"\]") if match["display"] is not None else (r"\(", r"\)")
+        maths.append(opening + html.escape(tex.strip(), quote=False) + closing)
+        return f"TLMATH{len(maths) - 1}TLMATH"
+
+    rendered = markdown.markdown(_MATH.sub(hold, text), extensions=["fenced_code", "tables"])
+    rendered = re.sub(r"TLMATH(\d+)TLMATH", lambda m: maths[int(m[1])], rendered)
+
+    def absolute(match: re.Match[str]) -> str:
+        url = site_link(html.unescape(match["target"]), site_url)
+        return f'href="{html.escape(url)}"' if url else 'href=""'
+
+    rendered = _LINK.sub(absolute, rendered)
+    return re.sub(r'<a href="">(.*?)</a>', r"\1", rendered, flags=re.S)
+
+
+def question_html(question: str) -> str:
+    """A question (one line of Markdown, as in its ``??? question`` title) as HTML."""
+    return markdown.markdown(question).removeprefix("<p>").removesuffix("</p>")
+
+
+def write_deck(
+    decks: list[tuple[str, str, list[self_check.Card]]], path: Path, site_url: str
+) -> int:
+    """Write every guide's questions to ``path`` as an Anki package.
+
+    Args:
+        decks: ``(slug, title, cards)`` per guide, in reading order (as for
+            :func:`sitebuild.self_check.flashcards_markdown`).
+        path: The ``.apkg`` file to write.
+        site_url: The hosted site, for the links in the answers ("" drops them).
+
+    Returns:
+        The number of notes written.
+    """
+    import genanki  # only the build needs it
+
+    model = genanki.Model(
+        MODEL_ID,
+        "Tuning Lab question",
+        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Guide"}],
+        templates=[
+            {
+                "name": "Question and answer",
+                "qfmt": "{{Question}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}<p class="source">{{Guide}}</p>',
+            }
+        ],
+        css=_STYLE,
+    )
+    deck = genanki.Deck(DECK_ID, DECK_NAME)
+    for slug, title, cards in decks:
+        guide_url = site_link(f"guides/{slug}.md#check-yourself", site_url)
+        source = (
+            f'From <a href="{html.escape(guide_url)}">{html.escape(title)}</a>'
+            if guide_url
+            else f"From {html.escape(title)}"
+        )
+        for card in cards:
+            deck.add_note(
+                genanki.Note(
+                    model=model,
+                    fields=[
+                        question_html(card.question),
+                        answer_html(card.answer, slug, site_url),
+                        source,
+                    ],
+                    guid=genanki.guid_for(slug, card.question),
+                    tags=[slug],
+                )
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    genanki.Package(deck).write_to_file(str(path), timestamp=TIMESTAMP)
+    return len(deck.notes)
