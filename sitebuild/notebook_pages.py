@@ -6,7 +6,8 @@ the page. For a lab page the build instead:
 * drops the inline ``<style>`` blocks (``tuninglab.css`` styles the few notebook classes
   a rendered lab uses, in both colour schemes);
 * writes each figure to a PNG file beside the page, loaded lazily, with its alt text
-  from the ``# alt:`` line of the cell that draws it;
+  from the ``# alt:`` line of the cell that draws it, and a dark-scheme twin
+  (:func:`sitebuild.figures.dark_png`) that the dark scheme shows instead;
 * adds the header line, the download buttons and the related guides and labs.
 """
 
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import markdown
 
-from sitebuild.lighter_pages import png_size
+from sitebuild import figures
+from sitebuild.lighter_pages import png_size, scheme_images
 
 _STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 _REQUIRE_RE = re.compile(r"<script[^>]*require[^>]*>\s*</script>", re.S)
@@ -71,11 +73,14 @@ def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) ->
             "with an '# alt:' line; give every cell that draws a figure exactly one"
         )
     page_file.parent.mkdir(parents=True, exist_ok=True)
-    pieces, last = [], 0
+    pieces, last, twins = [], 0, set()
     for number, (match, alt) in enumerate(zip(found, alts, strict=True), start=1):
         data = base64.b64decode(match.group("data"))
         name = f"figure-{number}.{match.group('kind')}"
         (page_file.parent / name).write_bytes(data)
+        if match.group("kind") == "png":  # the dark scheme shows a twin (as for SVGs)
+            twins.add(name)
+            (page_file.parent / figures.dark_name(name)).write_bytes(figures.dark_png(data))
         size = png_size(data)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         pieces += [
@@ -84,7 +89,9 @@ def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) ->
         ]
         last = match.end()
     pieces.append(html[last:])
-    return "".join(pieces)
+    return scheme_images(
+        "".join(pieces), lambda src: figures.dark_name(src) if src in twins else None
+    )
 
 
 _HREF_RE = re.compile(r'href="(?P<path>[^":#?]+\.(?:md|ipynb))(?P<anchor>#[^"]*)?"')

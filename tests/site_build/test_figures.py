@@ -72,21 +72,66 @@ def test_a_block_may_not_save_a_name_the_twins_use(tmp_path: Path) -> None:
     assert "ends in '.dark.svg'" in result.stderr
 
 
-@pytest.mark.depends_on("docs", site=True)
+def _png(pixels: list[tuple[int, int, int, int]]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGBA", (len(pixels), 1))
+    image.putdata(pixels)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_png_twin_turns_greys_as_an_svg_twin_does_and_keeps_hue_and_transparency() -> None:
+    import io
+
+    from PIL import Image
+
+    light = [(255, 255, 255, 255), (0, 0, 0, 255), (128, 128, 128, 255), (31, 119, 180, 255)]
+    light.append((255, 255, 255, 0))
+    dark = Image.open(io.BytesIO(figures.dark_png(_png(light))))
+    rgba = dark.convert("RGBA")
+    got = [rgba.getpixel((x, 0)) for x in range(rgba.width)]
+    assert dark.size == (5, 1)
+    assert got[0][:3] == figures.SLATE_BACKGROUND and got[1][:3] == figures.SLATE_TEXT
+    grey = figures.dark_grey("808080")
+    assert all(
+        abs(a - int(grey[i : i + 2], 16)) <= 1 for a, i in zip(got[2][:3], (0, 2, 4), strict=True)
+    )
+    r, g, b = got[3][:3]
+    assert b > g > r and r + g + b > 31 + 119 + 180  # still the same blue, lighter
+    assert got[4][3] == 0
+
+
+def test_twin_names_keep_the_kind_of_file() -> None:
+    assert figures.dark_name("a-b.svg") == "a-b.dark.svg"
+    assert figures.dark_name("figure-2.png") == "figure-2.dark.png"
+
+
+@pytest.mark.depends_on("docs", "examples", site=True)
 def test_every_drawn_figure_is_shown_with_its_twin(built_site: Path) -> None:
-    shown = 0
+    shown = {"svg": 0, "png": 0}
     for name in built_pages():
         page = built_site / name
         html = page.read_text(encoding="utf-8")
-        for src in re.findall(r'<img\b[^>]*?\bsrc="([^"]+\.svg)(?:#[\w-]*)?"', html):
+        for src, kind in re.findall(r'<img\b[^>]*?\bsrc="([^"]+\.(svg|png))(?:#[\w-]*)?"', html):
             figure = (page.parent / src).resolve()
-            if figure.name.endswith(figures.DARK_SUFFIX):
+            if ".dark." in figure.name:
                 continue
             twin = figure.with_name(figures.dark_name(figure.name))
             assert twin.is_file(), f"{page}: {src} has no dark twin"
             assert f'src="{src}#only-light"' in html, f"{page}: {src} is not marked light"
             dark_src = src[: -len(figure.name)] + twin.name
             assert f'src="{dark_src}#only-dark"' in html, f"{page}: {src}'s twin is not shown"
-            assert "#ffffff" not in twin.read_text(encoding="utf-8").lower(), twin
-            shown += 1
-    assert shown >= 10, f"only {shown} figures found: the check would pass vacuously"
+            if kind == "svg":
+                assert "#ffffff" not in twin.read_text(encoding="utf-8").lower(), twin
+            else:
+                from PIL import Image
+
+                with Image.open(twin) as image:
+                    assert image.convert("RGB").getpixel((0, 0)) == figures.SLATE_BACKGROUND
+            shown[kind] += 1
+    # The guides draw more than 10 SVGs, the labs 10 PNGs: the check cannot pass vacuously.
+    assert shown["svg"] >= 10 and shown["png"] >= 8, shown
