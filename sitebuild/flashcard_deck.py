@@ -5,7 +5,9 @@ guide's "Check yourself" section and writes them with genanki: one note per ques
 the answer as HTML, tagged with its guide's slug. Links point at the hosted site (a
 deck has no pages of its own to link to), maths is handed to Anki's own MathJax as
 ``\(…\)`` and ``\[…\]``, and every identifier is fixed, so that importing a newer
-deck updates the cards a reader already has instead of adding copies.
+deck updates the cards a reader already has instead of adding copies (a reworded question
+is a new card). Every note carries the time the cards last changed
+(:func:`deck_timestamp`), since Anki takes an imported note only if it is newer.
 
 Nothing here imports MkDocs.
 """
@@ -13,7 +15,9 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import markdown
@@ -27,9 +31,19 @@ DECK_ID = 1_764_700_001
 MODEL_ID = 1_764_700_002
 """Anki's identifiers of the deck and of its note type; chosen once, never changed."""
 TIMESTAMP = 1_700_000_000.0
-"""The modification time written into the deck, so that two builds write the same notes."""
+"""The modification time written into the deck when git cannot say when the cards changed."""
+CARD_SOURCES = ("docs/guides", "sitebuild/flashcard_deck.py", "sitebuild/self_check.py")
+"""What the cards are made from: a commit that touches these makes the deck newer."""
+REPO = Path(__file__).resolve().parent.parent
 
-_MATH = re.compile(r"(?<!\\)\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.S)
+# Code is left alone; then $$display$$ and $inline$ maths as arithmatex reads them (no
+# space inside the dollars, a line break allowed).
+_CODE_OR_MATH = re.compile(
+    r"(?P<code>```.*?```|`[^`\n]*`)"
+    r"|(?<!\\)\$\$(?P<display>.+?)\$\$"
+    r"|(?<![\\$])\$(?!\s)(?P<inline>(?:\\.|[^\\$])+?)(?<!\s)\$",
+    re.S,
+)
 _LINK = re.compile(r'href="(?P<target>[^"]+)"')
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 _STYLE = """\
@@ -52,24 +66,62 @@ def site_link(target: str, site_url: str) -> str | None:
     if not site_url:
         return None
     path, _, anchor = target.partition("#")
-    page = re.sub(r"(?:index)?\.(?:md|ipynb)$", "", path)
-    page = page if not page or page.endswith("/") else page + "/"
-    return site_url.rstrip("/") + "/" + page + (f"#{anchor}" if anchor else "")
+    path = path.lstrip("/")
+    if re.search(r"\.(?:md|ipynb)$", path):  # a page: its directory URL
+        path = re.sub(r"(?:(?<=/)|^)index\.(?:md|ipynb)$|\.(?:md|ipynb)$", "", path)
+        path = path if not path or path.endswith("/") else path + "/"
+    return site_url.rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
+
+
+def deck_timestamp(repo: Path = REPO) -> float:
+    """When the cards last changed, written into the deck as every note's modification time.
+
+    Anki updates a card from an imported deck only if the deck's copy is newer, so the
+    time must grow when the cards change, and stay put when they do not (two builds of
+    one commit write the same deck): ``SOURCE_DATE_EPOCH`` if it is set, else the time of
+    the last commit that touched :data:`CARD_SOURCES`, else :data:`TIMESTAMP`.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return float(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        found = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", *CARD_SOURCES],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        found = ""
+    return float(found) if found.isdigit() else TIMESTAMP
+
+
+def _with_maths(text: str, maths: list[str]) -> str:
+    """``text`` with its maths held out as placeholders (appended to ``maths``)."""
+
+    def hold(match: re.Match[str]) -> str:
+        if match["code"] is not None:
+            return match[0]
+        display = match["display"] is not None
+        tex = match["display"] if display else match["inline"]
+        opening, closing = (r"\[", r"\]") if display else (r"\(", r"\)")
+        maths.append(opening + html.escape(tex.strip(), quote=False) + closing)
+        return f"TLMATH{len(maths) - 1}TLMATH"
+
+    return _CODE_OR_MATH.sub(hold, text)
+
+
+def _restore_maths(rendered: str, maths: list[str]) -> str:
+    return re.sub(r"TLMATH(\d+)TLMATH", lambda m: maths[int(m[1])], rendered)
 
 
 def answer_html(answer: str, slug: str, site_url: str) -> str:
     """A card's answer (Markdown, as in its guide) as the HTML that Anki shows."""
     text = _COMMENT.sub("", self_check.rebase(answer, slug))
     maths: list[str] = []
-
-    def hold(match: re.Match[str]) -> str:
-        tex = match["display"] if match["display"] is not None else match["inline"]
-        opening, closing = (r"\[", r"\]") if match["display"] is not None else (r"\(", r"\)")
-        maths.append(opening + html.escape(tex.strip(), quote=False) + closing)
-        return f"TLMATH{len(maths) - 1}TLMATH"
-
-    rendered = markdown.markdown(_MATH.sub(hold, text), extensions=["fenced_code", "tables"])
-    rendered = re.sub(r"TLMATH(\d+)TLMATH", lambda m: maths[int(m[1])], rendered)
+    rendered = markdown.markdown(_with_maths(text, maths), extensions=["fenced_code", "tables"])
+    rendered = _restore_maths(rendered, maths)
 
     def absolute(match: re.Match[str]) -> str:
         url = site_link(html.unescape(match["target"]), site_url)
@@ -81,7 +133,9 @@ def answer_html(answer: str, slug: str, site_url: str) -> str:
 
 def question_html(question: str) -> str:
     """A question (one line of Markdown, as in its ``??? question`` title) as HTML."""
-    return markdown.markdown(question).removeprefix("<p>").removesuffix("</p>")
+    maths: list[str] = []
+    rendered = markdown.markdown(_with_maths(question, maths))
+    return _restore_maths(rendered.removeprefix("<p>").removesuffix("</p>"), maths)
 
 
 def write_deck(
@@ -135,5 +189,5 @@ def write_deck(
                 )
             )
     path.parent.mkdir(parents=True, exist_ok=True)
-    genanki.Package(deck).write_to_file(str(path), timestamp=TIMESTAMP)
+    genanki.Package(deck).write_to_file(str(path), timestamp=deck_timestamp())
     return len(deck.notes)

@@ -40,6 +40,33 @@ def test_links_point_at_the_hosted_site_and_maths_goes_to_ankis_mathjax():
     assert 'href="https://scikit-learn.org/"' in bare
 
 
+def test_maths_is_read_as_the_site_reads_it_and_code_is_left_alone():
+    answer = (
+        "Cost $c_\\text{FP} / (c_\\text{FP} +\nc_\\text{FN})$ is wrapped; `x = $5` is code,"
+        " and $5 and $10 are prices."
+    )
+    out = flashcard_deck.answer_html(answer, "g", SITE)
+    assert "\\(c_\\text{FP} / (c_\\text{FP} +\nc_\\text{FN})\\)" in out
+    assert "<code>x = $5</code>" in out and "$5 and $10 are prices" in out
+    assert flashcard_deck.question_html("Why is $\\alpha$ small?") == "Why is \\(\\alpha\\) small?"
+
+
+def test_site_links_of_pages_files_and_index_pages():
+    assert flashcard_deck.site_link("guides/reindex.md", SITE) == f"{SITE}guides/reindex/"
+    assert flashcard_deck.site_link("guides/index.md#a", SITE) == f"{SITE}guides/#a"
+    assert flashcard_deck.site_link("downloads/x.py", SITE) == f"{SITE}downloads/x.py"
+    assert flashcard_deck.site_link("/glossary.md", SITE) == f"{SITE}glossary/"
+
+
+def test_the_deck_is_as_new_as_the_last_change_of_its_cards(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert flashcard_deck.deck_timestamp() == 1_800_000_000
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert flashcard_deck.deck_timestamp(tmp_path) == flashcard_deck.TIMESTAMP  # no git
+    if (flashcard_deck.REPO / ".git").exists():  # a checkout: its last commit of the cards
+        assert flashcard_deck.deck_timestamp() > flashcard_deck.TIMESTAMP
+
+
 def test_a_code_block_and_its_output_in_an_answer_stay_code():
     answer = (
         "Run it:\n\n```python\nprint(1 < 2)\n```\n\n"

@@ -85,11 +85,19 @@
     root.parentNode.insertBefore(bar, root);
 
     var deck = { root: root, queue: [], at: 0, one: true };
+    var ids = cards.map(function (card) { return card.id; });
+    // Forget cards that are no longer on the page (a question reworded or removed).
+    remember(known().filter(function (id) { return ids.indexOf(id) >= 0; }));
+
+    function closeAll() {
+      cards.forEach(function (card) { card.element.open = false; });
+    }
 
     function fill() {
       var done = known();
       deck.queue = cards.filter(function (card) { return done.indexOf(card.id) < 0; });
       deck.at = 0;
+      closeAll();
     }
 
     function current() {
@@ -98,7 +106,7 @@
 
     function render() {
       var card = current();
-      var done = known().length;
+      var done = known().filter(function (id) { return ids.indexOf(id) >= 0; }).length;
       root.classList.toggle("tl-one", deck.one);
       cards.forEach(function (each) { each.element.classList.remove("tl-current"); });
       controls.forEach(function (control) {
@@ -113,12 +121,16 @@
       }
       if (!card) {
         status.textContent = "All " + cards.length + " cards marked got it.";
+        if (root.contains(document.activeElement) || bar.contains(document.activeElement)) {
+          restart.focus();
+        }
         return;
       }
       card.element.classList.add("tl-current");
       flip.textContent = card.element.open ? "Hide answer" : "Show answer";
       status.textContent = "Card " + (deck.at + 1) + " of " + deck.queue.length +
-        " to go (" + done + " got it), from " + titleOf(card.guide) + ".";
+        " left (" + done + " got it), from " + titleOf(card.guide) + ": " +
+        card.element.querySelector("summary").textContent.trim();
     }
 
     function move(step) {
@@ -130,7 +142,6 @@
       render();
     }
 
-    // A link to a guide's heading (the table of contents) shows that guide's first card.
     deck.show = function (id) {
       var index = deck.queue.findIndex(function (card) { return card.guide && card.guide.id === id; });
       if (index < 0) return;
@@ -144,6 +155,7 @@
       var card = current();
       if (action === "mode") {
         deck.one = !deck.one;
+        if (deck.one) closeAll();
       } else if (action === "restart") {
         remember([]);
         fill();
@@ -155,14 +167,15 @@
         return move(action === "next" ? 1 : -1);
       } else if (action === "again") {
         card.element.open = false;
+        var wasLast = deck.at === deck.queue.length - 1;
         deck.queue.splice(deck.at, 1);
         deck.queue.push(card);
-        if (deck.at >= deck.queue.length) deck.at = 0;
+        if (wasLast) deck.at = 0;
       } else if (action === "known") {
         card.element.open = false;
-        var ids = known();
-        if (ids.indexOf(card.id) < 0) ids.push(card.id);
-        remember(ids);
+        var done = known();
+        if (done.indexOf(card.id) < 0) done.push(card.id);
+        remember(done);
         deck.queue.splice(deck.at, 1);
         if (deck.at >= deck.queue.length) deck.at = 0;
       }
@@ -185,7 +198,6 @@
     fill();
     render();
     root.tlDeck = deck;
-    if (location.hash) deck.show(decodeURIComponent(location.hash.slice(1)));
     return deck;
   }
 
@@ -197,19 +209,27 @@
       var root = document.querySelector(".tl-cards");
       var deck = root && root.tlDeck;
       var action = KEYS[event.key];
-      if (!deck || !deck.one || !action) return;
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!deck || !deck.one || !action || event.repeat) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
       var target = event.target;
-      if (target.closest && target.closest("input, textarea, select, button, summary, .md-search")) {
-        return;
-      }
+      if (!target.closest || target.closest("input, textarea, select, .md-search")) return;
+      // Space presses a focused button or opens a focused question by itself.
+      if (action === "flip" && target.closest("button, summary")) return;
       event.preventDefault();
       deck.act(action);
     });
-    window.addEventListener("hashchange", function () {
+    // A link to a guide's heading (the table of contents) shows that guide's first card.
+    // The hash itself is not used: Material's navigation.tracking rewrites it as the page
+    // scrolls, and the headings are hidden while one card is shown.
+    document.addEventListener("click", function (event) {
       var root = document.querySelector(".tl-cards");
-      if (root && root.tlDeck) root.tlDeck.show(decodeURIComponent(location.hash.slice(1)));
-    });
+      var link = event.target.closest && event.target.closest("a[href*='#']");
+      if (!root || !root.tlDeck || !link) return;
+      var url = new URL(link.href, location.href);
+      if (url.pathname === location.pathname && url.hash) {
+        root.tlDeck.show(decodeURIComponent(url.hash.slice(1)));
+      }
+    }, true);
   }
 
   var root = document.querySelector(".tl-cards");
