@@ -618,6 +618,9 @@ def test_flashcards_show_one_card_at_a_time_and_remember_what_you_know(
     assert page.evaluate(SHOWN_CARDS_JS) == [[first, False]]
     assert "(0 got it)" in status.inner_text() and "¶" not in status.inner_text()
     page.locator(".md-sidebar--secondary a[href$='#regularisation']").click()  # the contents
+    # Material may render the page again after the click; the deck must land there too.
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
     assert "from Regularisation: " in status.inner_text(), status.inner_text()
     page.reload(wait_until="networkidle")  # the hash Material left is not a place in the deck
     assert page.evaluate(SHOWN_CARDS_JS) == [[first, False]]

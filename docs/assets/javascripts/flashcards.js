@@ -13,6 +13,7 @@
 (function () {
   "use strict";
   var STORE = "tuninglab.flashcards.known";
+  var JUMP = "tuninglab.flashcards.jump";
 
   function known() {
     try {
@@ -198,6 +199,14 @@
     fill();
     render();
     root.tlDeck = deck;
+    var jump = null;
+    try {
+      jump = sessionStorage.getItem(JUMP);
+      sessionStorage.removeItem(JUMP);
+    } catch (error) {
+      /* no storage: the contents still jump when Material keeps the page */
+    }
+    if (jump) deck.show(jump);
     return deck;
   }
 
@@ -219,16 +228,23 @@
       deck.act(action);
     });
     // A link to a guide's heading (the table of contents) shows that guide's first card.
-    // The hash itself is not used: Material's navigation.tracking rewrites it as the page
-    // scrolls, and the headings are hidden while one card is shown.
+    // The hash itself is not read: Material's navigation.tracking rewrites it as the page
+    // scrolls, and the headings are hidden while one card is shown. Material's instant
+    // navigation may render the page again after the click, running this script anew, so
+    // the wanted guide is also left in sessionStorage for that next set-up.
     document.addEventListener("click", function (event) {
       var root = document.querySelector(".tl-cards");
       var link = event.target.closest && event.target.closest("a[href*='#']");
       if (!root || !root.tlDeck || !link) return;
       var url = new URL(link.href, location.href);
-      if (url.pathname === location.pathname && url.hash) {
-        root.tlDeck.show(decodeURIComponent(url.hash.slice(1)));
+      if (url.pathname !== location.pathname || !url.hash) return;
+      var id = decodeURIComponent(url.hash.slice(1));
+      try {
+        sessionStorage.setItem(JUMP, id);
+      } catch (error) {
+        /* no storage */
       }
+      root.tlDeck.show(id);
     }, true);
   }
 
