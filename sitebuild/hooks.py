@@ -375,7 +375,11 @@ def _lab_page(html: str, page, config, files, lab: labs.BuiltLab) -> str:
     try:
         html = notebook_pages.rewrite_links(notebook_pages.lean(html), resolve)
         html = notebook_pages.figures_to_files(
-            html, lab.alts, Path(config.site_dir) / page.file.dest_uri, meta.path
+            html,
+            lab.alts,
+            Path(config.site_dir) / page.file.dest_uri,
+            meta.path,
+            Path(config.config_file_path).resolve().parent / ".cache" / "dark-figures",
         )
     except notebook_pages.PageError as error:
         build.problems.append(str(error))  # reported with the rest in on_env

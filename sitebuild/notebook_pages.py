@@ -57,7 +57,9 @@ def lean(html: str) -> str:
     return html.replace("<pre>", '<pre tabindex="0">')
 
 
-def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) -> str:
+def figures_to_files(
+    html: str, alts: list[str], page_file: Path, where: str, dark_cache: Path
+) -> str:
     """Write each inline figure next to ``page_file`` and link it, with its alt text.
 
     Args:
@@ -65,6 +67,7 @@ def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) ->
         alts: Alt texts, one per figure, in page order.
         page_file: The page's ``index.html`` in the site folder.
         where: The lab's source path, for messages.
+        dark_cache: Where the figures' dark-scheme twins are kept between builds.
     """
     found = list(_IMG_RE.finditer(html))
     if len(found) != len(alts):
@@ -80,7 +83,8 @@ def figures_to_files(html: str, alts: list[str], page_file: Path, where: str) ->
         (page_file.parent / name).write_bytes(data)
         if match.group("kind") == "png":  # the dark scheme shows a twin (as for SVGs)
             twins.add(name)
-            (page_file.parent / figures.dark_name(name)).write_bytes(figures.dark_png(data))
+            dark = figures.dark_png_cached(data, dark_cache)
+            (page_file.parent / figures.dark_name(name)).write_bytes(dark)
         size = png_size(data)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         pieces += [

@@ -105,6 +105,20 @@ def test_a_png_twin_turns_greys_as_an_svg_twin_does_and_keeps_hue_and_transparen
     assert got[4][3] == 0
 
 
+def test_a_png_twin_is_kept_between_builds(tmp_path: Path, monkeypatch) -> None:
+    light = _png([(255, 255, 255, 255), (0, 0, 0, 255)])
+    first = figures.dark_png_cached(light, tmp_path)
+    assert first == figures.dark_png(light) and len(list(tmp_path.iterdir())) == 1
+
+    def not_again(data: bytes) -> bytes:
+        raise AssertionError("turned again although the twin was kept")
+
+    monkeypatch.setattr(figures, "dark_png", not_again)
+    assert figures.dark_png_cached(light, tmp_path) == first
+    with pytest.raises(AssertionError):  # another image is turned, not served a kept twin
+        figures.dark_png_cached(_png([(0, 0, 0, 255)]), tmp_path)
+
+
 def test_twin_names_keep_the_kind_of_file() -> None:
     assert figures.dark_name("a-b.svg") == "a-b.dark.svg"
     assert figures.dark_name("figure-2.png") == "figure-2.dark.png"
@@ -118,7 +132,7 @@ def test_every_drawn_figure_is_shown_with_its_twin(built_site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         for src, kind in re.findall(r'<img\b[^>]*?\bsrc="([^"]+\.(svg|png))(?:#[\w-]*)?"', html):
             figure = (page.parent / src).resolve()
-            if ".dark." in figure.name:
+            if figure.name.endswith((figures.DARK_SUFFIX, ".dark.png")):
                 continue
             twin = figure.with_name(figures.dark_name(figure.name))
             assert twin.is_file(), f"{page}: {src} has no dark twin"

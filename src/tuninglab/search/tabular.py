@@ -336,11 +336,12 @@ def ranks_across_tables(data: dict[str, Any], trials: int) -> dict[str, Any]:
     }
     found = rank_comparison(negated)
     ranks = found["mean_rank"]
+    best_first = sorted(ranks, key=ranks.get)
     found["trials"] = trials
     found["distinguishable"] = [
         [a, b]
-        for a in sorted(ranks, key=ranks.get)
-        for b in sorted(ranks, key=ranks.get)
+        for a in best_first
+        for b in best_first
         if ranks[b] - ranks[a] > found["critical_difference"]
     ]
     return found
