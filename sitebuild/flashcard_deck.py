@@ -18,6 +18,9 @@ import html
 import os
 import re
 import subprocess
+import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 import markdown
@@ -189,5 +192,31 @@ def write_deck(
                 )
             )
     path.parent.mkdir(parents=True, exist_ok=True)
-    genanki.Package(deck).write_to_file(str(path), timestamp=deck_timestamp())
+    stamp = deck_timestamp()
+    with tempfile.TemporaryDirectory() as folder:
+        written = Path(folder) / DECK_URI
+        genanki.Package(deck).write_to_file(str(written), timestamp=stamp)
+        data = _same_bytes_each_time(written, stamp)
+    if not path.is_file() or path.read_bytes() != data:  # an unchanged deck keeps its date
+        path.write_bytes(data)
     return len(deck.notes)
+
+
+def _same_bytes_each_time(package: Path, stamp: float) -> bytes:
+    """The package's bytes with every member dated ``stamp``, as reproducible builds ask.
+
+    genanki dates each member of the zip with the moment it wrote it (the file's time for
+    the collection, the clock for ``media``), so two builds of the same cards would differ,
+    and every test of the built site would run again after each build.
+    """
+    date = time.gmtime(max(stamp, 315_532_800))[:6]  # a zip cannot hold a date before 1980
+    with zipfile.ZipFile(package) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    out = package.with_suffix(".fixed")
+    with zipfile.ZipFile(out, "w") as target:
+        for info, content in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=date)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    return out.read_bytes()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -86,7 +88,15 @@ def test_the_deck_holds_every_card_once_with_identifiers_that_do_not_change(tmp_
     decks = [("a", "Guide A", cards), ("b", "Guide B", cards[:1])]
     first, second = tmp_path / "1" / "d.apkg", tmp_path / "2" / "d.apkg"
     assert flashcard_deck.write_deck(decks, first, SITE) == 3
-    flashcard_deck.write_deck(decks, second, SITE)
+    later = time.time() + 3 * 24 * 3600  # a build days later: zip members are dated
+    with (
+        mock.patch("time.time", return_value=later),
+        mock.patch("time.localtime", return_value=time.localtime(later)),
+    ):
+        flashcard_deck.write_deck(decks, second, SITE)
+    # The same cards give the same file, byte for byte, whenever they are built, so
+    # that a rebuild leaves the site (and every test keyed on it) unchanged.
+    assert first.read_bytes() == second.read_bytes()
     notes = notes_of(first, tmp_path / "x")
     assert notes == notes_of(second, tmp_path / "y")  # a rebuild updates, never duplicates
     assert len({guid for guid, _, _ in notes}) == 3
