@@ -15,6 +15,7 @@ Nothing here imports MkDocs.
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import subprocess
@@ -212,11 +213,11 @@ def _same_bytes_each_time(package: Path, stamp: float) -> bytes:
     date = time.gmtime(max(stamp, 315_532_800))[:6]  # a zip cannot hold a date before 1980
     with zipfile.ZipFile(package) as source:
         members = [(info, source.read(info)) for info in source.infolist()]
-    out = package.with_suffix(".fixed")
+    out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info, content in members:
             fixed = zipfile.ZipInfo(info.filename, date_time=date)
             fixed.compress_type = info.compress_type
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, content)
-    return out.read_bytes()
+    return out.getvalue()
