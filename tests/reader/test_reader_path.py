@@ -5,8 +5,10 @@ line exactly as the pages print it, with only the site's host swapped for the lo
 server (so the wheel comes from the site's own ``downloads/``). Then:
 
 * every guide's blocks run **in page order, in one working folder**, once as separate
-  ``python`` (or shell) runs and once in one interpreter, as a notebook would; each
-  printed output must be the one the page shows;
+  scripts (each Python block in a process of its own with a fresh ``__main__``, forked
+  after the page's imports: ``run_as_separate_scripts.py``; shell blocks in a shell) and
+  once in one interpreter, as a notebook would; each printed output must be the one the
+  page shows;
 * every lab is downloaded from the served site, as ``.ipynb`` (run by nbclient in a new
   kernel of that environment) and as ``.py`` (run by that environment's ``python``).
 
@@ -53,6 +55,7 @@ GUIDES = sorted((REPO / "docs" / "guides").glob("*.md"))
 PAGES = [*GUIDES, REPO / "docs" / "troubleshooting.md"]
 LABS = sorted(p for p in (REPO / "examples").glob("*.py") if not p.name.startswith("_"))
 DRIVER = Path(__file__).with_name("run_in_one_interpreter.py")
+SEPARATE = Path(__file__).with_name("run_as_separate_scripts.py")
 PAGE_TIMEOUT = 900
 RECORDED_RUNS = REPO / ".cache" / "reader-runs"
 KEPT_RUNS = 400
@@ -157,36 +160,21 @@ def mismatch(where: str, block: blocks.Block, output: str, how: str) -> str | No
 
 
 def run_separately(page_blocks, venv: Path, workdir: Path) -> list[dict]:
-    """Each block as its own ``python`` or shell run, one after another, in one folder:
-    what each printed, and its error (``None`` when it ran)."""
-    results = []
-    env = reader_env(venv, workdir)
-    for number, block in enumerate(page_blocks, start=1):
-        if block.syntax == "python":
-            script = workdir.parent / f"block-{number}.py"
-            script.write_text(block.code, encoding="utf-8")
-            command = [str(venv / "bin" / "python"), str(script)]
-        else:
-            shell = "/bin/bash" if block.syntax == "bash" else "/bin/sh"
-            command = [shell, "-e", "-c", block.code]
-        done = subprocess.run(
-            command, cwd=workdir, env=env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
-        )
-        error = done.stderr[-2000:] if done.returncode else None
-        results.append({"output": done.stdout, "error": error})
-    return results
-
-
-def run_in_one_interpreter(page_blocks, venv: Path, workdir: Path) -> list[dict]:
-    """All blocks in one interpreter, in page order, in one folder (as a notebook)."""
+    """Each block as its own script or shell run, one after another, in one folder
+    (:data:`SEPARATE`): what each printed, and its error (``None`` when it ran)."""
     spec = [
-        {"syntax": b.syntax, "segments": [[s.line, s.code] for s in b.segments]}
-        for b in page_blocks
+        {"syntax": b.syntax, "code": b.code, "script": str(workdir.parent / f"block-{n}.py")}
+        for n, b in enumerate(page_blocks, start=1)
     ]
+    return _drive(SEPARATE, spec, venv, workdir)
+
+
+def _drive(driver: Path, spec: list[dict], venv: Path, workdir: Path) -> list[dict]:
+    """Run a driver script with the reader's Python on a page's blocks; its JSON results."""
     page = workdir.parent / "blocks.json"
     page.write_text(json.dumps(spec), encoding="utf-8")
     done = subprocess.run(
-        [str(venv / "bin" / "python"), str(DRIVER), str(page)],
+        [str(venv / "bin" / "python"), str(driver), str(page)],
         cwd=workdir,
         env=reader_env(venv, workdir),
         capture_output=True,
@@ -195,6 +183,15 @@ def run_in_one_interpreter(page_blocks, venv: Path, workdir: Path) -> list[dict]
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
+
+
+def run_in_one_interpreter(page_blocks, venv: Path, workdir: Path) -> list[dict]:
+    """All blocks in one interpreter, in page order, in one folder (as a notebook)."""
+    spec = [
+        {"syntax": b.syntax, "segments": [[s.line, s.code] for s in b.segments]}
+        for b in page_blocks
+    ]
+    return _drive(DRIVER, spec, venv, workdir)
 
 
 RUNS = {"separate runs": run_separately, "one interpreter": run_in_one_interpreter}
@@ -311,3 +308,53 @@ def test_a_lab_runs_as_downloaded(
         command, cwd=workdir, env=env, capture_output=True, text=True, timeout=PAGE_TIMEOUT
     )
     assert done.returncode == 0, f"{slug}.{kind} as downloaded:\n{done.stderr[-3000:]}"
+
+
+SEPARATE_PAGE = """
+```python
+import json
+from pathlib import Path
+
+numbers = [1, 2, 3]
+Path("numbers.json").write_text(json.dumps(numbers))
+print("wrote")
+```
+
+```python
+print(sum(numbers))
+```
+
+```python
+import json
+from pathlib import Path
+
+print(sum(json.loads(Path("numbers.json").read_text())))
+```
+
+```python
+import sys
+
+sys.exit(3)
+```
+
+```sh
+test -f numbers.json && echo "the file is there"
+```
+"""
+
+
+def test_separate_runs_share_the_folder_but_no_names(tmp_path: Path) -> None:
+    """The runner behind "separate runs" is honest: a block that uses a name only an
+    earlier block defined fails (each runs with a fresh ``__main__``), a file written by
+    an earlier block is there (one folder), and a non-zero exit is an error."""
+    page = tmp_path / "page.md"
+    page.write_text(SEPARATE_PAGE, encoding="utf-8")
+    workdir = tmp_path / "reader"
+    workdir.mkdir()
+    venv = Path(sys.prefix)  # this environment's Python stands in for the reader's
+    results = run_separately(blocks.parse(page), venv, workdir)
+    assert [r["output"] for r in results] == ["wrote\n", "", "6\n", "", "the file is there\n"]
+    errors = [r["error"] for r in results]
+    assert errors[0] is None and errors[2] is None and errors[4] is None
+    assert "NameError: name 'numbers' is not defined" in errors[1]
+    assert errors[3].startswith("exit code 3")
