@@ -167,21 +167,31 @@ def dark_png(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def dark_png_cached(data: bytes, cache: Path) -> bytes:
+KEPT_TWINS = 100
+"""Dark PNG twins kept in the cache (the most recently used): ten times the labs' figures."""
+
+
+def dark_png_cached(data: bytes, cache: Path, kept_twins: int = KEPT_TWINS) -> bytes:
     """:func:`dark_png`, kept in ``cache`` under the hash of the image and of this module.
 
     A lab's figures come from its cache on every build, and turning each one costs about
     0.1 s: this keeps a warm build from paying that again for figures that did not change.
+    A twin served is marked as used; after a new one is written, only the ``kept_twins``
+    most recently used stay, so edited figures do not pile up.
     """
     key = hashlib.sha256(Path(__file__).read_bytes() + data).hexdigest()
     kept = cache / f"{key}.png"
     if kept.is_file():
+        kept.touch()
         return kept.read_bytes()
     dark = dark_png(data)
     cache.mkdir(parents=True, exist_ok=True)
     partial = kept.with_suffix(".partial")
     partial.write_bytes(dark)
     partial.replace(kept)  # a build stopped half-way leaves no broken twin behind
+    twins = sorted(cache.glob("*.png"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in twins[kept_twins:]:
+        old.unlink(missing_ok=True)
     return dark
 
 

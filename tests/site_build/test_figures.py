@@ -3,6 +3,7 @@ shows the twin in the dark scheme and the original in the light one."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -119,6 +120,18 @@ def test_a_png_twin_is_kept_between_builds(tmp_path: Path, monkeypatch) -> None:
         figures.dark_png_cached(_png([(0, 0, 0, 255)]), tmp_path)
 
 
+def test_only_the_most_recently_used_twins_are_kept(tmp_path: Path) -> None:
+    images = [_png([(255, 255, 255, 255), (shade, 0, 0, 255)]) for shade in range(4)]
+    for image in images[:2]:
+        figures.dark_png_cached(image, tmp_path, kept_twins=2)
+    first = next(p for p in tmp_path.iterdir() if p.read_bytes() == figures.dark_png(images[0]))
+    os.utime(first, ns=(1, 1))  # the oldest by far ...
+    figures.dark_png_cached(images[0], tmp_path, kept_twins=2)  # ... until it is used again
+    figures.dark_png_cached(images[2], tmp_path, kept_twins=2)
+    kept = sorted(p.read_bytes() for p in tmp_path.iterdir())
+    assert kept == sorted(figures.dark_png(image) for image in (images[0], images[2]))
+
+
 def test_twin_names_keep_the_kind_of_file() -> None:
     assert figures.dark_name("a-b.svg") == "a-b.dark.svg"
     assert figures.dark_name("figure-2.png") == "figure-2.dark.png"
@@ -132,7 +145,7 @@ def test_every_drawn_figure_is_shown_with_its_twin(built_site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         for src, kind in re.findall(r'<img\b[^>]*?\bsrc="([^"]+\.(svg|png))(?:#[\w-]*)?"', html):
             figure = (page.parent / src).resolve()
-            if figure.name.endswith((figures.DARK_SUFFIX, ".dark.png")):
+            if figure.name.endswith((figures.DARK_SUFFIX, figures.dark_name(".png"))):
                 continue
             twin = figure.with_name(figures.dark_name(figure.name))
             assert twin.is_file(), f"{page}: {src} has no dark twin"
