@@ -29,7 +29,7 @@ BUILD := $(CHECK_GENERATOR) && $(BIN)/$(GENERATOR) build --strict
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE_DIR := .cache/lighthouse-$(LIGHTHOUSE_VERSION)
 LIGHTHOUSE := $(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse
-PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n 2 --dist worksteal --durations=10 --durations-min=2
+PYTEST_ALL := TUNINGLAB_SITE_DIR=site $(BIN)/pytest -n auto --dist worksteal --durations=10 --durations-min=2
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'

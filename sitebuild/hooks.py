@@ -120,7 +120,9 @@ def on_files(files: Files, config) -> Files:
         rel = _rel(config, page.abs_src_path)
         text = Path(page.abs_src_path).read_text(encoding="utf-8")
         is_guide = page.src_uri.startswith(GUIDES_DIR)
-        report = page_checks.check(rel, text, Path(page.abs_src_path), guide=is_guide, site=facts)
+        report = page_checks.check_cached(
+            rel, text, Path(page.abs_src_path), guide=is_guide, site=facts
+        )
         problems += [str(finding) for finding in report.findings]
         _report_to_write(rel, report.to_write)
         if is_guide and Path(page.src_uri).stem in guides:

@@ -22,11 +22,19 @@ as reused. A test that declares nothing always runs.
 
 Under ``CI=true``, with ``--no-result-cache`` or with ``--update-outputs`` every test
 runs and nothing is reused.
+
+It also chooses how many processes run the tests (``pytest -n auto``, as ``make test``
+calls it; :func:`workers_for`): two workers, unless the last green run had the same code
+and since then only the prose of at most :data:`FEW_PAGES` pages or labs changed. Then
+the few tests left run in this one process: each xdist worker would import and collect
+the whole suite first (about 3 s on two cores), longer than those tests take to share
+out. It changes where tests run, never which.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import sys
@@ -57,6 +65,12 @@ SITE_SHARED = ("assets",)
 search index is not among them: it loads only when a reader starts a search."""
 SKIPPED_SITE_FILES = {"sitemap.xml", "sitemap.xml.gz"}
 """Built files that change with the date, not with the content."""
+WORKERS = 2
+"""Processes for a run with much to do: the machine this suite is measured on has two cores."""
+FEW_PAGES = 3
+"""Most pages or labs whose prose alone may change for a run in one process."""
+LAST_GREEN = CACHE / "last-green-run.json"
+SOURCES = ("docs", "examples")
 _digests: dict[str, str] = {}
 _keys: dict[str, str] = {}
 
@@ -166,6 +180,59 @@ def _page_code(path: Path) -> str:
     ]
     found += [repr((line.names, line.comment)) for line in install_lines.install_lines(text)]
     return hashlib.sha256("\0".join(found).encode()).hexdigest()
+
+
+def sources_record() -> dict:
+    """What :func:`workers_for` compares: the code, and each page's text and code."""
+    sources = {}
+    for folder in SOURCES:
+        for path in sorted(p for p in (REPO / folder).rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts:
+                continue
+            text = hashlib.sha256(path.read_bytes()).hexdigest()
+            code = _page_code(path) if path.suffix == ".md" else text
+            sources[path.relative_to(REPO).as_posix()] = [text, code]
+    code = hashlib.sha256("\0".join(code_parts()).encode()).hexdigest()
+    return {"code": code, "sources": sources}
+
+
+def workers_for(last: dict | None, now: dict) -> int:
+    """Test processes for a run: 0 (this one) when, since the last green run ``last``, the
+    code is the same and only the prose of at most :data:`FEW_PAGES` files changed (a
+    lab is all code); :data:`WORKERS` otherwise."""
+    if not last or last.get("code") != now["code"]:
+        return WORKERS
+    before, after = last.get("sources", {}), now["sources"]
+    changed = [name for name in before.keys() | after.keys() if before.get(name) != after.get(name)]
+    code_changed = [
+        n
+        for n in changed
+        if (before.get(n) or [None, None])[1] != (after.get(n) or [None, None])[1]
+    ]
+    return 0 if len(changed) <= FEW_PAGES and not code_changed else WORKERS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: :func:`workers_for` (always :data:`WORKERS` when nothing is reused)."""
+    if not enabled(config) or not LAST_GREEN.is_file():
+        return WORKERS
+    last = json.loads(LAST_GREEN.read_text(encoding="utf-8"))
+    return workers_for(last, sources_record())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After a green run (in the controller, or the one process), record its sources."""
+    config = session.config
+    if exitstatus != 0 or hasattr(config, "workerinput") or not enabled(config):
+        return
+    partial_run = config.args_source == pytest.Config.ArgsSource.ARGS
+    if partial_run or config.getoption("keyword", "") or config.getoption("markexpr", ""):
+        return  # a run of some tests says nothing of the others
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = LAST_GREEN.with_suffix(f".{os.getpid()}.part")
+    partial.write_text(json.dumps(sources_record()), encoding="utf-8")
+    partial.replace(LAST_GREEN)
 
 
 def item_key(item: pytest.Item) -> str | None:

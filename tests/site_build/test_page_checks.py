@@ -98,3 +98,33 @@ def test_the_site_facts_read_only_the_files_a_page_check_is_keyed_on(monkeypatch
     assert facts.terms and facts.order  # the real site's glossary and path were read
     assert read <= set(page_checks.SITE_FACT_SOURCES), read - set(page_checks.SITE_FACT_SOURCES)
     assert "docs/glossary.md" in read
+
+
+def test_a_kept_report_is_served_only_for_the_same_page_and_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    text = "---\ntitle: X\n---\n\n![](figure.svg)\n"
+    args = ("docs/x.md", text, Path("x.md"))
+    first = page_checks.check_cached(*args, guide=False, site=FACTS, cache=tmp_path)
+    assert [f.line for f in first.findings] == [5] and len(list(tmp_path.iterdir())) == 1
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("checked again although the report was kept")
+
+    monkeypatch.setattr(page_checks, "check", not_again)
+    kept = page_checks.check_cached(*args, guide=False, site=FACTS, cache=tmp_path)
+    assert kept.findings == first.findings
+    other_facts = dataclasses.replace(FACTS, terms=[("Figure", "figure")])
+    for changed in (
+        lambda: page_checks.check_cached(*args, guide=True, site=FACTS, cache=tmp_path),
+        lambda: page_checks.check_cached(*args, guide=False, site=other_facts, cache=tmp_path),
+        lambda: page_checks.check_cached(
+            "docs/x.md", text + "\n", Path("x.md"), guide=False, site=FACTS, cache=tmp_path
+        ),
+    ):
+        with pytest.raises(AssertionError, match="checked again"):
+            changed()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(AssertionError, match="checked again"):  # CI keeps nothing
+        page_checks.check_cached(*args, guide=False, site=FACTS, cache=tmp_path)

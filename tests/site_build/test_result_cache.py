@@ -85,3 +85,29 @@ def test_a_recorded_reader_run_is_reused_only_for_the_same_code(
     run("raise SystemExit", "1")
     run("raise SystemExit", "1")  # a failed run is not recorded
     assert ran == ["print(1)", "print(1)", "print(2)", "raise SystemExit", "raise SystemExit"]
+
+
+@CODE_ONLY
+def test_a_run_goes_to_one_process_only_after_a_prose_edit_of_few_pages() -> None:
+    """`make test` (``-n auto``) runs in one process only when the last green run had the
+    same code and at most a few pages changed, in their prose alone."""
+    now = result_cache.sources_record()
+    pages = sorted(name for name in now["sources"] if name.startswith("docs/guides/"))
+    assert len(pages) > result_cache.FEW_PAGES
+
+    def after(*edits: tuple[str, int]) -> int:
+        last = {"code": now["code"], "sources": {k: list(v) for k, v in now["sources"].items()}}
+        for name, part in edits:
+            last["sources"][name][part] = "an older digest"
+        return result_cache.workers_for(last, now)
+
+    assert after() == 0, "nothing changed"
+    assert after((pages[0], 0)) == 0, "one page's prose"
+    few = [(page, 0) for page in pages[: result_cache.FEW_PAGES]]
+    assert after(*few) == 0
+    assert after(*few, (pages[-1], 0)) == result_cache.WORKERS, "too many pages"
+    assert after((pages[0], 0), (pages[0], 1)) == result_cache.WORKERS, "a page's code"
+    assert result_cache.workers_for({**now, "code": "other code"}, now) == result_cache.WORKERS
+    assert result_cache.workers_for(None, now) == result_cache.WORKERS, "no green run yet"
+    gone = {"code": now["code"], "sources": dict(list(now["sources"].items())[1:])}
+    assert result_cache.workers_for(gone, now) == result_cache.WORKERS, "a new file"
