@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# One BLAS/OpenMP thread per process: the tests run two workers on two cores.
+# One BLAS/OpenMP thread per process: the tests run one worker per core (pytest -n auto).
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1

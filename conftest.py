@@ -6,8 +6,8 @@
 * ``tests/harness/result_cache.py`` skips a test whose inputs are unchanged since it last
   passed on this machine; under ``CI=true`` every test runs.
 
-BLAS and OpenMP are limited to one thread per process so that two test workers do not
-oversubscribe a two-core machine.
+BLAS and OpenMP are limited to one thread per process so that the test workers (one per
+core) do not oversubscribe the machine.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Under ``CI=true``, with ``--no-result-cache`` or with ``--update-outputs`` every
 runs and nothing is reused.
 
 It also chooses how many processes run the tests (``pytest -n auto``, as ``make test``
-calls it; :func:`workers_for`): two workers, unless the last green run had the same code
+calls it; :func:`workers_for`): a worker per core, unless the last green run had the same code
 and since then only the prose of at most :data:`FEW_PAGES` pages or labs changed. Then
 the few tests left run in this one process: each xdist worker would import and collect
 the whole suite first (about 3 s on two cores), longer than those tests take to share
@@ -65,8 +65,11 @@ SITE_SHARED = ("assets",)
 search index is not among them: it loads only when a reader starts a search."""
 SKIPPED_SITE_FILES = {"sitemap.xml", "sitemap.xml.gz"}
 """Built files that change with the date, not with the content."""
-WORKERS = 2
-"""Processes for a run with much to do: the machine this suite is measured on has two cores."""
+WORKERS = max(
+    1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
+"""Processes for a run with much to do: one per core this process may use (BLAS and OpenMP
+have one thread each), so two here and four on GitHub's runner."""
 FEW_PAGES = 3
 """Most pages or labs whose prose alone may change for a run in one process."""
 LAST_GREEN = CACHE / "last-green-run.json"
